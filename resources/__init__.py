@@ -1,0 +1,1 @@
+"""Bundled, read-only data shipped with Dense Studio (see README.md here)."""
