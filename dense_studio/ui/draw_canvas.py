@@ -206,14 +206,17 @@ class DrawCanvas(QWidget):
         painter = QPainter(self._image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         color = QColor(0, 0, 0) if self._erasing else QColor(255, 255, 255)
-        pen = QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        pen = QPen(
+            color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+        )
         painter.setPen(pen)
         if start == end:
             painter.drawPoint(end)
         else:
             painter.drawLine(start, end)
         painter.end()
-        dirty = QRectF(start, end).normalized().adjusted(-width / 2, -width / 2, width / 2, width / 2)
+        half = width / 2
+        dirty = QRectF(start, end).normalized().adjusted(-half, -half, half, half)
         if self._empty and not self._erasing:
             self._empty = False
             self.update()  # the "Draw here" hint disappears everywhere
@@ -255,7 +258,8 @@ class DrawCanvas(QWidget):
         radius = self._brush / 2 * self.canvas_rect().width() / CANVAS_SIZE + 3
         for point in (old, pos):
             if point is not None:
-                self.update(QRectF(point.x() - radius, point.y() - radius, 2 * radius, 2 * radius).toAlignedRect())
+                box = QRectF(point.x() - radius, point.y() - radius, 2 * radius, 2 * radius)
+                self.update(box.toAlignedRect())
 
     # ----------------------------------------------------------------- events
     def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
@@ -346,12 +350,13 @@ class DrawCanvas(QWidget):
         outside = self.palette().window()
         full = QRectF(self.rect())
         # Margins around the square (only where the repaint reaches them).
+        width, height = full.width(), full.height()
         if target.left() > 0:
-            painter.fillRect(QRectF(0, 0, target.left(), full.height()), outside)
-            painter.fillRect(QRectF(target.right(), 0, full.width() - target.right(), full.height()), outside)
+            painter.fillRect(QRectF(0, 0, target.left(), height), outside)
+            painter.fillRect(QRectF(target.right(), 0, width - target.right(), height), outside)
         if target.top() > 0:
-            painter.fillRect(QRectF(0, 0, full.width(), target.top()), outside)
-            painter.fillRect(QRectF(0, target.bottom(), full.width(), full.height() - target.bottom()), outside)
+            painter.fillRect(QRectF(0, 0, width, target.top()), outside)
+            painter.fillRect(QRectF(0, target.bottom(), width, height - target.bottom()), outside)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(target, self._image)
         if self._empty:

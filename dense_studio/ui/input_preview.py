@@ -44,7 +44,8 @@ class _PixelView(QWidget):
 
     def target(self) -> QRectF:
         """The largest centred square whose side is a whole number of pixels per cell."""
-        rows, cols = (28, 28) if self._image is None else (self._image.height(), self._image.width())
+        image = self._image
+        rows, cols = (28, 28) if image is None else (image.height(), image.width())
         cell = max(1, min(self.width() // cols, self.height() // rows))
         width, height = cell * cols, cell * rows
         return QRectF((self.width() - width) // 2, (self.height() - height) // 2, width, height)

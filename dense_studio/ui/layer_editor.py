@@ -73,14 +73,17 @@ def _tr(text: str) -> str:
 
 
 def dense_params(inputs: int, units: int) -> int:
-    """Parameters of a Dense layer as Keras counts them: one weight per input and unit, one bias per unit."""
+    """Parameters of a Dense layer as Keras counts them.
+
+    One weight per (input, unit) pair plus one bias per unit.
+    """
     return inputs * units + units
 
 
 def layer_summary(
     layers, input_shape: tuple[int, ...] = (28, 28), num_classes: int = 10
 ) -> list[tuple[str, tuple, int]]:
-    """Rows of ``model.summary()`` for Flatten → hidden layers → Dense(classes): (name, shape, params).
+    """Rows of ``model.summary()`` for Flatten → hidden → Dense(classes): (name, shape, params).
 
     Names follow Keras's automatic naming (``dense``, ``dense_1``, ``dropout`` ...).
     """
@@ -126,26 +129,49 @@ def slider_to_units(position: int) -> int:
     return max(1, min(MAX_UNITS, round(MAX_UNITS ** (position / SLIDER_STEPS))))
 
 
-class _NoTextUndo(QObject):
-    """Lets Ctrl+Z / Ctrl+Shift+Z reach the editor's undo actions while a spin box has focus.
+class _RowControlFilter(QObject):
+    """Makes the editors inside list rows behave inside a scrolling list.
 
-    A spin box's line edit would otherwise take the shortcut for its own text undo, which
-    is meaningless here: every value change is already an undo step of the editor.
+    - Ctrl+Z / Ctrl+Shift+Z reach the editor's undo actions even while a spin box has focus
+      (its line edit would otherwise take them for its own text undo, which is meaningless
+      here: every value change is already an undo step of the editor).
+    - The mouse wheel scrolls the list unless the control has focus, so scrolling past a
+      row never changes its units or activation by accident.
+    - Focusing a control selects its row, so Remove and Move act on the row being edited.
     """
 
+    def __init__(self, editor: "LayerEditor") -> None:
+        super().__init__(editor)
+        self._editor = editor
+
     def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.ShortcutOverride and (
-            event.matches(QKeySequence.StandardKey.Undo)
-            or event.matches(QKeySequence.StandardKey.Redo)
-            or event.keyCombination().toCombined()
-            in (
-                QKeySequence("Ctrl+Shift+Z")[0].toCombined(),
-                QKeySequence("Ctrl+Y")[0].toCombined(),
-            )
-        ):
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride and _is_undo_key(event):
             event.ignore()
             return True
+        if kind == QEvent.Type.Wheel and not watched.hasFocus():
+            QCoreApplication.sendEvent(self._editor._list.viewport(), event)
+            return True
+        if kind == QEvent.Type.FocusIn and event.reason() in _USER_FOCUS:
+            self._editor._select_row_of(watched)
         return False
+
+
+# Not Tab: Qt also moves focus "by Tab" when the focused button (e.g. Up) gets disabled.
+_USER_FOCUS = (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason)
+
+
+def _is_undo_key(event) -> bool:
+    combined = event.keyCombination().toCombined()
+    return (
+        event.matches(QKeySequence.StandardKey.Undo)
+        or event.matches(QKeySequence.StandardKey.Redo)
+        or combined in (
+            QKeySequence("Ctrl+Z")[0].toCombined(),
+            QKeySequence("Ctrl+Shift+Z")[0].toCombined(),
+            QKeySequence("Ctrl+Y")[0].toCombined(),
+        )
+    )
 
 
 class _LayersCommand(QUndoCommand):
@@ -216,7 +242,7 @@ class _LayerRow(QWidget):
     rateEdited = Signal(object, float)
     rateEditFinished = Signal()
 
-    def __init__(self, layer, columns: _Columns, shortcut_filter: QObject, parent=None) -> None:
+    def __init__(self, layer, columns: _Columns, control_filter: QObject, parent=None) -> None:
         super().__init__(parent)
         self.kind = "dense" if isinstance(layer, DenseSpec) else "dropout"
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
@@ -256,7 +282,6 @@ class _LayerRow(QWidget):
                     "parameters. More neurons can learn more, but train slower and can overfit."
                 )
             )
-            self.units_spin.installEventFilter(shortcut_filter)
             self.units_spin.valueChanged.connect(self._spin_changed)
             self.units_spin.editingFinished.connect(self.unitsEditFinished)
 
@@ -295,7 +320,6 @@ class _LayerRow(QWidget):
                     "does nothing when predicting."
                 )
             )
-            self.rate_spin.installEventFilter(shortcut_filter)
             self.rate_spin.valueChanged.connect(lambda value: self.rateEdited.emit(self, value))
             self.rate_spin.editingFinished.connect(self.rateEditFinished)
             top.addWidget(self.rate_spin)
@@ -303,7 +327,10 @@ class _LayerRow(QWidget):
         top.addStretch(1)
         self.shape_label, self.params_label = _column_labels(columns)
         self.shape_label.setToolTip(
-            self.tr("Output shape: None stands for the batch size, the number is the values per image.")
+            self.tr(
+                "Output shape: None stands for the batch size, the number is the values "
+                "per image."
+            )
         )
         self.params_label.setToolTip(
             self.tr("Parameters (weights and biases) this layer learns.")
@@ -330,6 +357,10 @@ class _LayerRow(QWidget):
             slider_row.addWidget(self.units_slider, 1)
             slider_row.addSpacing(columns.shape + columns.params + top.spacing())
             outer.addLayout(slider_row)
+        for control in (self.units_spin, self.units_slider, self.activation_combo, self.rate_spin):
+            if control is not None:
+                control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no focus by wheel
+                control.installEventFilter(control_filter)
         self.set_layer(layer)
 
     def set_layer(self, layer) -> None:
@@ -344,7 +375,8 @@ class _LayerRow(QWidget):
                 # Leave the slider where the hand put it when it already means these units.
                 if slider_to_units(self.units_slider.value()) != layer.units:
                     self.units_slider.setValue(units_to_slider(layer.units))
-                self.activation_combo.setCurrentIndex(self.activation_combo.findData(layer.activation))
+                combo = self.activation_combo
+                combo.setCurrentIndex(combo.findData(layer.activation))
             finally:
                 for widget in blockers:
                     widget.blockSignals(False)
@@ -467,7 +499,7 @@ class LayerEditor(QWidget):
         self._merge_session = 0
         self._rows: list[_LayerRow] = []
         self._actions: list[tuple[QAction, str]] = []
-        self._shortcut_filter = _NoTextUndo(self)
+        self._control_filter = _RowControlFilter(self)
         self._undo_stack = QUndoStack(self)
         self._undo_stack.indexChanged.connect(self._update_actions)
         self._undo_stack.cleanChanged.connect(self._update_actions)
@@ -573,14 +605,18 @@ class LayerEditor(QWidget):
         self._add_button.setObjectName("addLayerButton")
         self._add_button.setAccessibleName(self.tr("Add Dense layer"))
         self._add_button.setToolTip(
-            self.tr("Insert a Dense layer with 64 ReLU units after the selected row (or at the end).")
+            self.tr(
+                "Insert a Dense layer with 64 ReLU units after the selected row (or at the end)."
+            )
         )
         self._add_button.clicked.connect(self.add_dense)
         self._dropout_button = QPushButton(self.tr("+ Dropout"))
         self._dropout_button.setObjectName("addDropoutButton")
         self._dropout_button.setAccessibleName(self.tr("Add Dropout layer"))
         self._dropout_button.setToolTip(
-            self.tr("Insert a Dropout layer (rate 0.2) after the selected row: it fights overfitting.")
+            self.tr(
+                "Insert a Dropout layer (rate 0.2) after the selected row: it fights overfitting."
+            )
         )
         self._dropout_button.clicked.connect(self.add_dropout)
         self._remove_button = QPushButton(
@@ -602,7 +638,9 @@ class LayerEditor(QWidget):
         )
         self._down_button.setObjectName("moveLayerDownButton")
         self._down_button.setAccessibleName(self.tr("Move layer down"))
-        self._down_button.setToolTip(self.tr("Move the selected layer towards the output (Ctrl+↓)."))
+        self._down_button.setToolTip(
+            self.tr("Move the selected layer towards the output (Ctrl+↓).")
+        )
         self._down_button.clicked.connect(lambda: self._move_selected(+1))
         for button in (self._add_button, self._dropout_button, self._remove_button):
             buttons.addWidget(button)
@@ -733,6 +771,12 @@ class LayerEditor(QWidget):
     def select_row(self, row: int) -> None:
         self._list.setCurrentRow(row)
 
+    def _select_row_of(self, control: QWidget) -> None:
+        for index, row in enumerate(self._rows):
+            if row.isAncestorOf(control) and self._list.currentRow() != index:
+                self._list.setCurrentRow(index)
+                return
+
     def add_dense(self) -> None:
         """Insert ``Dense(64, relu)`` after the selected row, or at the end."""
         self._insert(NEW_DENSE, self.tr("Add Dense layer"))
@@ -803,7 +847,8 @@ class LayerEditor(QWidget):
                 row_widget.set_layer(old)
             return
         layers = self._replace(row, replace(old, activation=activation))
-        self._push(layers, self.tr("Set layer {0} activation to {1}").format(row + 1, activation), select=row)
+        text = self.tr("Set layer {0} activation to {1}").format(row + 1, activation)
+        self._push(layers, text, select=row)
 
     def _on_rate(self, row_widget: _LayerRow, rate: float) -> None:
         row = self._rows.index(row_widget)
@@ -868,7 +913,7 @@ class LayerEditor(QWidget):
             self._list.clear()
             self._rows = []
             for layer in self._layers:
-                row = _LayerRow(layer, self._columns, self._shortcut_filter)
+                row = _LayerRow(layer, self._columns, self._control_filter)
                 row.unitsEdited.connect(self._on_units)
                 row.unitsEditFinished.connect(self._end_merge)
                 row.activationEdited.connect(self._on_activation)

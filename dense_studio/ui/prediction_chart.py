@@ -60,7 +60,10 @@ class PredictionChart(QWidget):
         layout.addWidget(self._headline)
 
         self._untrained_note = QLabel(
-            self.tr("Untrained — these guesses are random. Train the network to make them meaningful.")
+            self.tr(
+                "Untrained — these guesses are random. Train the network to make them "
+                "meaningful."
+            )
         )
         self._untrained_note.setObjectName("untrainedNote")
         self._untrained_note.setWordWrap(True)

@@ -12,8 +12,15 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import (  # noqa: E402
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QInputDevice,
+    QPointingDevice,
+    QTabletEvent,
+)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from dense_studio.ui.draw_canvas import CANVAS_SIZE, DrawCanvas  # noqa: E402
@@ -139,6 +146,32 @@ def test_brush_size_changes_stroke_width(qtbot, canvas):
     assert abs(widths[8] - 8) <= 2 and abs(widths[32] - 32) <= 2
     canvas.set_brush_size(1000)
     assert canvas.brush_size <= 64
+
+
+def test_pen_pressure_thins_the_line_and_the_eraser_erases(canvas):
+    def device(kind):
+        return QPointingDevice(
+            "test pen", 7, QInputDevice.DeviceType.Stylus, kind,
+            QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 3,
+        )
+
+    def pen_stroke(dev, y, pressure):
+        for kind, x in ((QEvent.Type.TabletPress, 40), (QEvent.Type.TabletMove, 240),
+                        (QEvent.Type.TabletRelease, 240)):
+            event = QTabletEvent(
+                kind, dev, QPointF(x, y), QPointF(x, y), pressure, 0.0, 0.0, 0.0, 0.0, 0.0,
+                Qt.KeyboardModifier.NoModifier, LEFT, LEFT,
+            )
+            QApplication.sendEvent(canvas, event)
+
+    pen = device(QPointingDevice.PointerType.Pen)
+    pen_stroke(pen, 80, 1.0)
+    pen_stroke(pen, 200, 0.1)
+    column = canvas.image()[:, 140] > 127
+    firm, light = int(column[:140].sum()), int(column[140:].sum())
+    assert abs(firm - canvas.brush_size) <= 2 and light < firm / 2
+    pen_stroke(device(QPointingDevice.PointerType.Eraser), 80, 1.0)
+    assert canvas.image()[60:100, 40:241].max() < 128 and canvas.image()[200, 140] > 127
 
 
 def test_drawing_scales_with_widget_size(qtbot, canvas):

@@ -10,9 +10,10 @@ import ctypes  # noqa: E402
 import sys  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QDropEvent  # noqa: E402
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QDropEvent, QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QLabel,
@@ -198,7 +199,8 @@ def test_drop_in_list_reorders_rows(qtbot, editor):
     target = QPointF(last.center().x(), last.bottom() - 2)  # lower half of the last row
     mime = layer_list.model().mimeData([layer_list.model().index(0, 0)])
     event = QDropEvent(
-        target, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        target, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
     )
     # A real drag delivers this through QDrag.exec (which blocks); hand the event over directly.
     layer_list.dropEvent(event)
@@ -379,3 +381,23 @@ def test_large_network_shows_memory_estimate_and_set_io(editor):
     editor.set_io(input_shape=(28, 28), num_classes=26)
     assert editor.layer_rows()[-1] == ("dense_1", (None, 26), 128 * 26 + 26)
     assert editor.hidden_layers() == REFERENCE
+
+
+def test_wheel_scrolls_past_rows_and_focus_selects_the_row(qtbot, editor):
+    editor.set_hidden_layers(tuple(DenseSpec(10 + i) for i in range(8)))
+    spin = child(editor, 2, QSpinBox, "unitsSpin")
+    wheel = QWheelEvent(
+        QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, -120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase, False,
+    )
+    QApplication.sendEvent(spin, wheel)
+    assert spin.value() == 12 and editor.undo_stack().count() == 0
+
+    editor.select_row(0)
+    editor.activateWindow()
+    qtbot.waitActive(editor)
+    qtbot.mouseClick(spin.lineEdit(), Qt.MouseButton.LeftButton, pos=QPoint(10, 5))
+    assert spin.hasFocus() and editor.selected_row() == 2  # Remove now acts on the row being edited
+    click(qtbot, editor, "removeLayerButton")
+    assert [layer.units for layer in editor.hidden_layers()] == [10, 11, 13, 14, 15, 16, 17]
