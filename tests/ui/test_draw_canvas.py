@@ -6,8 +6,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import ctypes  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -26,22 +24,6 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from dense_studio.ui.draw_canvas import CANVAS_SIZE, DrawCanvas  # noqa: E402
 
 
-def _keep_singletons_alive() -> None:
-    """PySide6 6.12.0 on Python < 3.12 drops a reference to None on every void call and to
-    True on every signal emit (they are immortal only from 3.12); Python then aborts with
-    'none_dealloc' / 'bool_dealloc' after a few thousand calls. Where that bug is present,
-    give them references to spare. (The real fix is a PySide6 without the bug.)"""
-    if sys.version_info >= (3, 12):
-        return
-    probe, before = QObject(), sys.getrefcount(None)
-    for _ in range(100):
-        probe.setObjectName("probe")
-    if sys.getrefcount(None) < before - 50:
-        for singleton in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_keep_singletons_alive()
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -221,7 +203,7 @@ def test_dropped_image_file_is_reported(qtbot, canvas, tmp_path):
     assert picture.save(str(path))
     mime, drop = _drop_event([tmp_path / "notes.txt", path])
     enter = QDragEnterEvent(
-        QPointF(100, 100), Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier
+        QPoint(100, 100), Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier
     )
     QApplication.sendEvent(canvas, enter)
     assert enter.isAccepted()
@@ -233,7 +215,7 @@ def test_dropped_image_file_is_reported(qtbot, canvas, tmp_path):
 def test_non_image_drop_is_refused(qtbot, canvas, tmp_path):
     mime, drop = _drop_event([tmp_path / "notes.txt"])
     enter = QDragEnterEvent(
-        QPointF(100, 100), Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier
+        QPoint(100, 100), Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier
     )
     QApplication.sendEvent(canvas, enter)
     assert not enter.isAccepted()

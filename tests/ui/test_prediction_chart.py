@@ -6,8 +6,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import ctypes  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -19,22 +17,6 @@ from PySide6.QtWidgets import QLabel  # noqa: E402
 from dense_studio.ui.prediction_chart import TOP_COLOR, PredictionChart  # noqa: E402
 
 
-def _keep_singletons_alive() -> None:
-    """PySide6 6.12.0 on Python < 3.12 drops a reference to None on every void call and to
-    True on every signal emit (they are immortal only from 3.12); Python then aborts with
-    'none_dealloc' / 'bool_dealloc' after a few thousand calls. Where that bug is present,
-    give them references to spare. (The real fix is a PySide6 without the bug.)"""
-    if sys.version_info >= (3, 12):
-        return
-    probe, before = QObject(), sys.getrefcount(None)
-    for _ in range(100):
-        probe.setObjectName("probe")
-    if sys.getrefcount(None) < before - 50:
-        for singleton in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_keep_singletons_alive()
 
 FASHION = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
