@@ -7,7 +7,7 @@ laid out like the training data.
 
 from __future__ import annotations
 
-from dense_studio.data.datasets import DATASETS, Dataset, clear_cache, load_dataset
+from dense_studio.data.datasets import DATASETS, Dataset, clear_cache, load_dataset, style_for
 from dense_studio.data.preprocess import STYLES, preprocess, read_image
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "load_dataset",
     "preprocess",
     "read_image",
+    "style_for",
 ]

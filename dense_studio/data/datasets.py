@@ -79,6 +79,19 @@ def load_dataset(name: str) -> Dataset:
         return cached
 
 
+def style_for(name: str) -> str:
+    """The preprocessing style ("garment" or "digit") of a dataset, without loading it.
+
+    For model files and the command line, which know the dataset's name only.
+    """
+    key = normalize_name(name)
+    if key.startswith(TFDS_PREFIX):
+        from dense_studio.data.tfds_source import style_for as tfds_style  # light: no TensorFlow
+
+        return tfds_style(key[len(TFDS_PREFIX) :])
+    return bundled.BUNDLED[key].style
+
+
 def clear_cache() -> None:
     """Forget loaded datasets (tests; or to give the memory back)."""
     with _lock:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 import threading
 import time
 
@@ -60,6 +62,25 @@ def test_names():
         with pytest.raises(DatasetError) as caught:
             load_dataset(bad)
         assert "\n" not in str(caught.value)
+
+
+def test_style_for_names_without_loading():
+    from dense_studio.data import style_for
+
+    assert style_for("fashion_mnist") == "garment" and style_for("MNIST") == "digit"
+    assert style_for("tfds:kmnist") == "digit" and style_for("tfds:fashion_mnist") == "garment"
+    with pytest.raises(DatasetError):
+        style_for("nope")
+
+
+def test_data_package_imports_no_tensorflow():
+    """`dense-studio --help`, predict and the window stay fast: TensorFlow only for tfds: loads."""
+    code = (
+        "import sys, dense_studio.data as d; d.style_for('tfds:kmnist'); "
+        "print(sorted(m for m in ('tensorflow', 'tensorflow_datasets', 'PySide6') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_bundled_files_are_found_and_listed():
