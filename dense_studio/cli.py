@@ -1,0 +1,583 @@
+"""The ``dense-studio`` command: the window, or headless train / evaluate / predict / export.
+
+This module must stay light: ``dense-studio --help`` has to answer in well under half a
+second, so nothing heavy (numpy, Qt, tensorflow-datasets, the engine) is imported at module
+level; each subcommand imports what it needs when it runs.
+
+Exit codes: 0 success; 2 bad input (bad argument, unknown dataset, unusable model file or
+image: one line ``error: ...`` on stderr); 1 a diverged training run or an internal error;
+130 interrupted with Ctrl+C. No traceback ever reaches the user (set ``DENSE_STUDIO_DEBUG=1``
+to see one when reporting a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from dense_studio import __version__
+from dense_studio.errors import DenseStudioError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# Mirrors dense_studio.engine.spec.OPTIMIZERS (importing it here would pull in numpy via the
+# engine package; a test keeps the two equal).
+OPTIMIZER_CHOICES = ("adam", "sgd", "rmsprop")
+BUNDLED_DATASETS = ("fashion_mnist", "mnist")
+
+
+class UsageError(DenseStudioError):
+    """A command-line usage mistake found by argparse."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one ``error:`` line instead of exiting."""
+
+    def error(self, message: str):  # type: ignore[override]
+        if message.endswith("expected one argument"):
+            message += "; for a value that starts with '-', write it as --option=VALUE"
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="dense-studio",
+        description="Dense Studio: see what a Dense layer does. Without a command, opens the window.",
+        epilog="Exit codes: 0 ok, 1 training diverged or internal error, 2 bad input, "
+        "130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"dense-studio {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    train = commands.add_parser(
+        "train",
+        help="train a model on a dataset and report test accuracy",
+        description="Train Flatten -> hidden layers -> Dense(classes, softmax) and evaluate it "
+        "on the test split. Defaults are the reference model (128:relu, adam 0.001, batch 32, "
+        "5 epochs on Fashion-MNIST); --preset picks another recipe and explicit options "
+        "override it.",
+    )
+    train.add_argument("--preset", metavar="NAME", help="start from a named recipe (e.g. reference)")
+    train.add_argument(
+        "--dataset", metavar="NAME",
+        help="fashion_mnist (default), mnist, or tfds:NAME (needs TensorFlow)",
+    )
+    train.add_argument(
+        "--layers", metavar="SPEC",
+        help="hidden layers, e.g. 128:relu,dropout:0.2,64:tanh ('' for none); "
+        "the output Dense(classes, softmax) is added",
+    )
+    train.add_argument("--epochs", type=int, metavar="N", help="passes over the training data (5)")
+    train.add_argument("--batch-size", type=int, metavar="N", help="samples per step (32)")
+    train.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, help="adam (default), sgd or rmsprop")
+    train.add_argument("--learning-rate", type=float, metavar="LR", help="step size (0.001)")
+    train.add_argument(
+        "--validation-split", type=float, metavar="F",
+        help="hold out this fraction of the training data (the last samples, as Keras) "
+        "and report val_loss/val_accuracy (0)",
+    )
+    train.add_argument("--seed", type=int, metavar="N", help="seed for weights and shuffling (0)")
+    train.add_argument("--output", "-o", metavar="MODEL", help="save the trained model (.dsmodel)")
+    train.add_argument("--json", action="store_true", help="one JSON object per line on stdout")
+
+    evaluate = commands.add_parser(
+        "evaluate", help="test accuracy of a saved model",
+        description="Evaluate a saved model on the test split of the dataset it was trained on.",
+    )
+    evaluate.add_argument("model", metavar="MODEL", help="a .dsmodel file")
+    evaluate.add_argument("--json", action="store_true", help="print {test_loss, test_accuracy}")
+
+    predict = commands.add_parser(
+        "predict", help="classify image files with a saved model",
+        description="Preprocess each image like the drawing canvas does and print its top "
+        "class and all class probabilities. A blank image gets no prediction.",
+    )
+    predict.add_argument("model", metavar="MODEL", help="a .dsmodel file")
+    predict.add_argument("images", metavar="IMAGE", nargs="+", help="PNG, JPEG, ... files")
+    predict.add_argument("--json", action="store_true", help="one JSON object per image")
+
+    export = commands.add_parser(
+        "export-keras", help="write a tf.keras script that rebuilds the model",
+        description="Write OUT.py (a readable tf.keras script) and OUT.weights.npz beside it. "
+        "Running the script (TensorFlow needed) evaluates the model on the bundled test split.",
+    )
+    export.add_argument("model", metavar="MODEL", help="a .dsmodel file")
+    export.add_argument("out", metavar="OUT.py", help="the script to write")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (never raises, never prints a traceback)."""
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help and --version
+            return done.code if isinstance(done.code, int) else EXIT_OK
+        handler = {
+            None: _run_window, "train": _run_train, "evaluate": _run_evaluate,
+            "predict": _run_predict, "export-keras": _run_export,
+        }[args.command]
+        return handler(args)
+    except KeyboardInterrupt:
+        _clear_progress()
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return EXIT_FAILED
+    except DenseStudioError as error:
+        _clear_progress()
+        _error(str(error))
+        return EXIT_FAILED if type(error).__name__ == "TrainingDiverged" else EXIT_BAD_INPUT
+    except MemoryError:
+        _clear_progress()
+        _error("out of memory")
+        return EXIT_FAILED
+    except Exception as error:  # a bug: still one line, but say it is ours
+        if os.environ.get("DENSE_STUDIO_DEBUG"):
+            raise
+        _clear_progress()
+        _error(
+            f"internal error: {type(error).__name__}: {_one_line(error)} "
+            "(set DENSE_STUDIO_DEBUG=1 for details)"
+        )
+        return EXIT_FAILED
+
+
+# --------------------------------------------------------------------------- window
+
+
+def _run_window(args: argparse.Namespace) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        _error("no display to open the window on (DISPLAY is not set); "
+               "see 'dense-studio --help' for the commands that need none")
+        return EXIT_FAILED
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from dense_studio.ui import MainWindow
+
+        app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "dense-studio"])
+        app.setApplicationName("Dense Studio")
+        window = MainWindow()
+        window.show()
+    except DenseStudioError:
+        raise
+    except Exception as error:
+        if os.environ.get("DENSE_STUDIO_DEBUG"):
+            raise
+        _error(f"cannot start the window: {type(error).__name__}: {_one_line(error)}")
+        return EXIT_FAILED
+    return int(app.exec())
+
+
+# --------------------------------------------------------------------------- train
+
+
+def _training_config(args: argparse.Namespace):
+    """Preset (or the reference defaults), overridden by the options given explicitly."""
+    from dense_studio.engine.spec import TrainingConfig, parse_layers
+    from dense_studio.errors import ConfigError
+
+    if args.preset is not None:
+        from dense_studio.engine import PRESETS
+
+        if args.preset not in PRESETS:
+            raise ConfigError(
+                f"unknown preset {args.preset!r} (choose from {', '.join(sorted(PRESETS))})"
+            )
+        config = PRESETS[args.preset]
+    else:
+        config = TrainingConfig()
+    changes = {
+        "epochs": args.epochs, "batch_size": args.batch_size, "optimizer": args.optimizer,
+        "learning_rate": args.learning_rate, "validation_split": args.validation_split,
+        "seed": args.seed,
+    }
+    changes = {key: value for key, value in changes.items() if value is not None}
+    if args.layers is not None:
+        try:
+            changes["layers"] = parse_layers(args.layers)
+        except ConfigError as error:
+            raise ConfigError(f"--layers: {error}") from None
+    if args.dataset is not None:
+        changes["dataset"] = _check_dataset_arg(args.dataset)
+    return config.replace(**changes)
+
+
+def _check_dataset_arg(name: str) -> str:
+    from dense_studio.errors import ConfigError
+
+    name = name.strip()
+    if name.lower().replace("-", "_") in BUNDLED_DATASETS:  # "Fashion-MNIST" works too
+        return name.lower().replace("-", "_")
+    if name.startswith("tfds:") and len(name) > 5 and " " not in name:
+        return name
+    hint = " (did you mean tfds:" + name + "?)" if name and ":" not in name else ""
+    raise ConfigError(
+        f"unknown dataset {name!r}: choose fashion_mnist, mnist or tfds:NAME{hint}"
+    )
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from dense_studio.model_file import check_writable
+
+    config = _training_config(args)
+    if args.output:
+        check_writable(args.output)
+    out = _Output(json_mode=args.json)
+
+    import numpy as np
+
+    from dense_studio.data import load_dataset
+    from dense_studio.engine import BatchEnd, EpochEnd, TrainingEnd, build_model
+
+    dataset = load_dataset(config.dataset)
+    x_train, y_train = dataset.x_train, dataset.y_train
+    validation = None
+    if config.validation_split > 0:
+        split_at = int(len(x_train) * (1.0 - config.validation_split))
+        if split_at < 1 or split_at >= len(x_train):
+            from dense_studio.errors import ConfigError
+
+            raise ConfigError(
+                f"validation split {config.validation_split:g} leaves no training or no "
+                f"validation samples out of {len(x_train)}"
+            )
+        validation = (x_train[split_at:], y_train[split_at:])
+        x_train, y_train = x_train[:split_at], y_train[:split_at]
+
+    model = build_model(
+        config.layers, input_shape=tuple(dataset.input_shape),
+        num_classes=dataset.num_classes, seed=config.seed, config=config,
+    )
+
+    out.text(_train_header(config, dataset, len(x_train), validation))
+    out.text(model.summary())
+    progress = _Progress(enabled=_is_tty(sys.stderr))
+    end = None
+    started = time.perf_counter()
+    # A diverging run overflows before the engine notices the non-finite loss; numpy's
+    # RuntimeWarnings would only add noise lines to the one clear message below.
+    with np.errstate(all="ignore"):
+        for event in model.train(
+            x_train, y_train, epochs=config.epochs, batch_size=config.batch_size,
+            validation_data=validation, seed=config.seed,
+        ):
+            if isinstance(event, BatchEnd):
+                progress.batch(event)
+            elif isinstance(event, EpochEnd):
+                progress.clear()
+                out.epoch(event)
+            elif isinstance(event, TrainingEnd):
+                end = event
+    progress.clear()
+    train_seconds = time.perf_counter() - started
+    if end is None:  # the engine promises a TrainingEnd; do not trust it blindly
+        raise RuntimeError("training ended without a result")
+
+    history = end.history or {}
+    metrics: dict[str, float | int | None] = {
+        "epochs_done": int(end.epochs_done), "train_seconds": round(train_seconds, 3),
+    }
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        values = history.get(key) or []
+        if values and np.isfinite(values[-1]):
+            metrics[key] = float(values[-1])
+
+    if end.status == "diverged":
+        if args.output:
+            _save(model, args.output, config, dataset, metrics)
+            out.note(f"Saved the last good weights to {args.output}")
+        _error(_one_line(end.message) or "training diverged")
+        return EXIT_FAILED
+    if end.status != "finished":
+        _error(f"training {end.status}: {_one_line(end.message)}")
+        return EXIT_FAILED
+
+    result = model.evaluate(dataset.x_test, dataset.y_test)
+    metrics["test_loss"] = float(result["loss"])
+    metrics["test_accuracy"] = float(result["accuracy"])
+    out.result(metrics["test_loss"], metrics["test_accuracy"], dataset, len(dataset.x_test))
+    if args.output:
+        _save(model, args.output, config, dataset, metrics)
+        out.note(f"Saved model to {args.output}")
+    return EXIT_OK
+
+
+def _save(model, path, config, dataset, metrics) -> None:
+    from dense_studio.model_file import save_model
+
+    save_model(
+        model, path, config, dataset.name, list(dataset.class_names), metrics,
+        input_shape=tuple(dataset.input_shape),
+    )
+
+
+def _train_header(config, dataset, n_train: int, validation) -> str:
+    from dense_studio.engine.spec import format_layers
+
+    val = f", {len(validation[0]):,} held out for validation" if validation is not None else ""
+    return (
+        f"Training on {dataset.title}: {n_train:,} images{val}.\n"
+        f"Hidden layers: {format_layers(config.layers) or '(none)'}; {config.optimizer} "
+        f"learning rate {config.learning_rate:g}, batch size {config.batch_size}, "
+        f"{config.epochs} epoch(s), seed {config.seed}."
+    )
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def _load_for_data(path: str):
+    """Load a model and the dataset it was trained on, checking that they fit."""
+    from dense_studio.data import load_dataset
+    from dense_studio.model_file import load_model
+
+    loaded = load_model(path)
+    dataset = load_dataset(loaded.dataset_name)
+    _check_fits(loaded, tuple(dataset.input_shape), dataset.num_classes, dataset.title)
+    return loaded, dataset
+
+
+def _check_fits(loaded, input_shape: tuple, num_classes: int, what: str) -> None:
+    from dense_studio.errors import ModelFileError
+
+    if tuple(loaded.input_shape) != tuple(input_shape):
+        raise ModelFileError(
+            f"{loaded.path}: the model expects {_dims(loaded.input_shape)} images but "
+            f"{what} has {_dims(input_shape)}"
+        )
+    if num_classes is not None and loaded.num_classes != num_classes:
+        raise ModelFileError(
+            f"{loaded.path}: the model has {loaded.num_classes} classes but {what} has {num_classes}"
+        )
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    loaded, dataset = _load_for_data(args.model)
+    result = loaded.model.evaluate(dataset.x_test, dataset.y_test)
+    out = _Output(json_mode=args.json)
+    out.result(float(result["loss"]), float(result["accuracy"]), dataset, len(dataset.x_test))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- predict
+
+
+def _run_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from dense_studio.data import preprocess, read_image
+    from dense_studio.model_file import load_model
+
+    loaded = load_model(args.model)
+    _check_fits(loaded, (28, 28), None, "images prepared for prediction")
+    style = _style_for(loaded.dataset_name)
+    # Read everything first: one unreadable image fails the command before any output.
+    inputs = [preprocess(read_image(path), style=style) for path in args.images]
+    batch = [x for x in inputs if x is not None]
+    probabilities = (
+        loaded.model.predict(np.stack(batch).astype(np.float32)) if batch else np.empty((0, 0))
+    )
+    out = _Output(json_mode=args.json)
+    row = 0
+    for path, x in zip(args.images, inputs):
+        if x is None:
+            out.prediction(path, None, None, loaded.class_names)
+            continue
+        p = probabilities[row]
+        row += 1
+        index = int(np.argmax(p))
+        out.prediction(path, index, [float(v) for v in p], loaded.class_names)
+    return EXIT_OK
+
+
+def _style_for(dataset_name: str) -> str:
+    """Which preprocessing recipe fits the model's dataset (garments vs. digits/letters)."""
+    from dense_studio.data import style_for
+
+    return style_for(dataset_name)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from dense_studio.keras_export import export_keras
+    from dense_studio.model_file import load_model
+
+    loaded = load_model(args.model)
+    script, weights = export_keras(loaded, args.out)
+    print(f"Wrote {script} and {weights}.")
+    print(f"Run it with TensorFlow installed: python {script}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- output
+
+
+class _Output:
+    """Human-readable text, or exactly one JSON object per line with --json."""
+
+    def __init__(self, json_mode: bool) -> None:
+        self.json_mode = json_mode
+
+    def _json(self, obj: dict) -> None:
+        import json
+
+        print(json.dumps(obj, allow_nan=False), flush=True)
+
+    def text(self, message: str) -> None:
+        if not self.json_mode:
+            print(message, flush=True)
+
+    def note(self, message: str) -> None:
+        # With --json, stdout holds only JSON, so remarks go to stderr.
+        print(message, file=sys.stderr if self.json_mode else sys.stdout, flush=True)
+
+    def epoch(self, e) -> None:
+        if self.json_mode:
+            obj = {"epoch": int(e.epoch) + 1, "loss": e.loss, "accuracy": e.accuracy}
+            if e.val_loss is not None:
+                obj["val_loss"] = e.val_loss
+                obj["val_accuracy"] = e.val_accuracy
+            obj["seconds"] = e.seconds
+            obj["samples_per_second"] = e.samples_per_second
+            self._json({k: v if k == "epoch" else _num(v) for k, v in obj.items()})
+            return
+        width = len(str(e.epochs))
+        val = ""
+        if e.val_loss is not None:
+            val = f"  val_loss {e.val_loss:.4f}  val_accuracy {100 * e.val_accuracy:.2f} %"
+        print(
+            f"Epoch {e.epoch + 1:>{width}}/{e.epochs}  loss {e.loss:.4f}  "
+            f"accuracy {100 * e.accuracy:.2f} %{val}  {e.seconds:.1f} s  "
+            f"{e.samples_per_second:,.0f} samples/s",
+            flush=True,
+        )
+
+    def result(self, loss: float, accuracy: float, dataset, n: int) -> None:
+        if self.json_mode:
+            self._json({"test_loss": _num(loss), "test_accuracy": _num(accuracy)})
+        else:
+            print(
+                f"Test accuracy {100 * accuracy:.2f} % (loss {loss:.4f}) on the "
+                f"{n:,} {dataset.title} test images",
+                flush=True,
+            )
+
+    def prediction(self, image: str, index, probabilities, class_names) -> None:
+        if self.json_mode:
+            self._json({
+                "image": image,
+                "label": None if index is None else class_names[index],
+                "index": index,
+                "probabilities": probabilities,
+            })
+            return
+        if index is None:
+            print(f"{image}: empty image, no prediction", flush=True)
+            return
+        print(f"{image}: {class_names[index]} ({100 * probabilities[index]:.1f} %)")
+        width = max(len(name) for name in class_names)
+        for i, (name, p) in enumerate(zip(class_names, probabilities)):
+            bar = "#" * round(30 * p)
+            mark = "<" if i == index else " "
+            print(f"  {name:<{width}} {100 * p:5.1f} % {mark} {bar}".rstrip())
+        sys.stdout.flush()
+
+
+class _Progress:
+    """A single self-overwriting progress line on a terminal's stderr, at most ~10 per second."""
+
+    active: "_Progress | None" = None
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+        self.shown = False
+
+    def batch(self, b) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and b.batch != b.batches:
+            return
+        self.last = now
+        import shutil
+
+        columns = shutil.get_terminal_size((80, 20)).columns
+        head = f"Epoch {b.epoch + 1}/{b.epochs} "
+        tail = (
+            f" {b.batch}/{b.batches}  loss {b.loss:.4f}  acc {100 * b.accuracy:.1f}%  "
+            f"{b.samples_per_second:,.0f}/s"
+        )
+        width = max(0, min(30, columns - 1 - len(head) - len(tail) - 2))
+        done = round(width * b.batch / max(1, b.batches))
+        bar = f"[{'=' * done}{'.' * (width - done)}]" if width >= 5 else ""
+        line = head + bar + tail
+        sys.stderr.write("\r" + line[: columns - 1] + "\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+        _Progress.active = self
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+        _Progress.active = None
+
+
+def _clear_progress() -> None:
+    if _Progress.active is not None:
+        try:
+            _Progress.active.clear()
+        except Exception:
+            pass
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return bool(stream.isatty()) and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def _num(value):
+    """A plain float for JSON; None for a non-finite value (JSON has no NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _dims(shape) -> str:
+    return "x".join(str(int(n)) for n in shape)
+
+
+def _one_line(error: object) -> str:
+    text = " ".join(str(error).split())
+    return text[:300] + ("..." if len(text) > 300 else "")
+
+
+def _error(message: str) -> None:
+    try:
+        print(f"error: {_one_line(message)}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m dense_studio` is the usual way
+    raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""Export a trained Dense Studio model as a plain tf.keras script plus its weights.
+
+The point is teaching: the script reads like the TensorFlow beginner tutorial (Sequential,
+Flatten, Dense, compile, evaluate), so a learner can see that the network they built in Dense
+Studio *is* that Keras model. Weights go beside it as ``OUT.weights.npz`` (float32 arrays in
+Keras order, read with ``allow_pickle=False`` and passed to ``model.set_weights``); the test
+split comes from the copy bundled with dense-studio, so running it needs no network, and the
+accuracy it prints equals ``dense-studio evaluate``'s.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+from pathlib import Path
+
+import numpy as np
+
+from dense_studio import __version__
+from dense_studio.engine.spec import DenseSpec, DropoutSpec, format_layers
+from dense_studio.errors import ConfigError
+from dense_studio.model_file import LoadedModel, atomic_write, check_dataset_name
+
+# Keras class names of our optimizers; arguments other than the learning rate are the same
+# defaults in both (Keras: Adam 0.9/0.999/1e-7, SGD momentum 0, RMSprop rho 0.9).
+_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+
+# Every engine activation has Keras 3's semantics under the same name (the engine follows
+# keras.activations: exact GELU, leaky_relu with negative_slope 0.2), so names carry over.
+# TensorFlow >= 2.16 (the `tensorflow` extra) ships Keras 3.
+_KERAS_ACTIVATIONS = {
+    "linear", "relu", "sigmoid", "tanh", "softmax", "elu", "gelu", "swish", "leaky_relu",
+}
+
+# Module names the exported script imports: a script named like one of them would import
+# itself instead (Python puts the script's folder first on sys.path).
+_SHADOWED = {"tensorflow", "keras", "numpy", "pathlib", "dense_studio", "tf", "np"}
+
+
+def weights_path_for(out_py: str | os.PathLike) -> Path:
+    """``model.py`` -> ``model.weights.npz`` beside it."""
+    out_py = Path(out_py)
+    stem = out_py.name[:-3] if out_py.name.endswith(".py") else out_py.name
+    return out_py.with_name(f"{stem}.weights.npz")
+
+
+def export_keras(loaded: LoadedModel, out_py: str | os.PathLike) -> tuple[Path, Path]:
+    """Write the script and its weights; return both paths. Raises ConfigError for a bad name."""
+    out_py = Path(out_py)
+    if not out_py.name.endswith(".py") or out_py.name == ".py":
+        raise ConfigError(f"the Keras script must be a .py file, not {str(out_py)!r}")
+    module = out_py.name[:-3]
+    if module in _SHADOWED or module.split(".")[0] in _SHADOWED or keyword.iskeyword(module):
+        raise ConfigError(
+            f"call the script something other than {out_py.name}: it would hide the "
+            f"'{module}' module it imports"
+        )
+    weights_path = weights_path_for(out_py)
+    source = render_script(loaded, weights_path.name)
+    weights = [np.asarray(w, dtype=np.float32) for w in loaded.model.get_weights()]
+    atomic_write(weights_path, lambda f: np.savez(f, **{f"w{i}": w for i, w in enumerate(weights)}))
+    atomic_write(out_py, lambda f: f.write(source.encode("utf-8")))
+    return out_py, weights_path
+
+
+def render_script(loaded: LoadedModel, weights_name: str) -> str:
+    """The Python source of the exported script."""
+    config = loaded.config
+    dataset = check_dataset_name(loaded.dataset_name)
+    lines = [f"    tf.keras.Input(shape={_shape(loaded.input_shape)}),", "    tf.keras.layers.Flatten(),"]
+    for layer in config.layers:
+        if isinstance(layer, DenseSpec):
+            lines.append(
+                f"    tf.keras.layers.Dense({layer.units}, "
+                f"activation={_activation_source(layer.activation)}),"
+            )
+        elif isinstance(layer, DropoutSpec):
+            lines.append(f"    tf.keras.layers.Dropout({layer.rate!r}),")
+    lines.append(f"    tf.keras.layers.Dense({loaded.num_classes}, activation='softmax'),")
+    optimizer = _OPTIMIZERS[config.optimizer]
+    hidden = format_layers(config.layers) or "(none)"
+    metrics = loaded.metrics or {}
+    accuracy = metrics.get("test_accuracy")
+    expected = (
+        f"\nDense Studio measured a test accuracy of {accuracy:.4f} for these weights.\n"
+        if isinstance(accuracy, (int, float))
+        else ""
+    )
+    return f'''"""{_title(dataset)} classifier trained in Dense Studio, as a plain tf.keras script.
+
+Exported by dense-studio {__version__}.
+Hidden layers: {hidden}
+Trained with: {config.optimizer} (learning rate {config.learning_rate:g}), batch size {config.batch_size}, {config.epochs} epoch(s), seed {config.seed}
+
+It rebuilds the same network with tf.keras, loads the trained weights from
+{weights_name} (beside this file) and evaluates it on the test split of the copy of
+{_title(dataset)} that ships with dense-studio, so nothing is downloaded.
+{expected}
+Run it with TensorFlow installed:
+    pip install "dense-studio[tensorflow]"
+    python {weights_name.removesuffix(".weights.npz")}.py
+"""
+
+import pathlib
+
+import numpy as np
+import tensorflow as tf
+
+from dense_studio.data import load_dataset
+
+WEIGHTS = pathlib.Path(__file__).with_name({weights_name!r})
+
+dataset = load_dataset({dataset!r})
+test_images, test_labels = dataset.x_test, dataset.y_test   # float32 in [0, 1], int labels
+
+model = tf.keras.Sequential([
+{chr(10).join(lines)}
+])
+
+model.compile(optimizer=tf.keras.optimizers.{optimizer}(learning_rate={config.learning_rate!r}),
+              loss=tf.keras.losses.SparseCategoricalCrossentropy(),
+              metrics=['accuracy'])
+
+# Keras order: kernel then bias for each Dense layer (Flatten and Dropout have no weights).
+with np.load(WEIGHTS, allow_pickle=False) as saved:
+    model.set_weights([saved[f"w{{i}}"] for i in range(len(saved.files))])
+
+model.summary()
+
+test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
+
+print('\\nTest accuracy:', test_acc)
+'''
+
+
+def _activation_source(name: str) -> str:
+    """Keras spelling of an engine activation."""
+    if name not in _KERAS_ACTIVATIONS:
+        raise ConfigError(f"cannot export activation {name!r} to Keras")
+    return repr(name)
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _title(dataset: str) -> str:
+    return {"fashion_mnist": "Fashion-MNIST", "mnist": "MNIST"}.get(dataset, dataset)

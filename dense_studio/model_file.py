@@ -1,0 +1,426 @@
+"""Model files (``.dsmodel``): architecture, training settings and weights in one safe file.
+
+A model file is a zip archive as written by ``np.savez``: ``meta`` is a JSON document stored as
+a ``uint8`` array, ``w0, w1, ...`` are the float32 weights in Keras order (kernel, bias per
+Dense layer). Loading never unpickles and never runs code: every member's ``.npy`` header is
+read and checked (name, dtype, shape, size) *before* any data is read, arrays are read with
+``allow_pickle=False``, and every JSON field is validated, so a file from a stranger can at
+worst be rejected with a one-line :class:`ModelFileError`.
+
+Writing is atomic (temporary file in the same folder, fsync, ``os.replace``) so a crash or a
+full disk never leaves half a model where a good one was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import secrets
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from dense_studio import __version__
+from dense_studio.engine.spec import DenseSpec, TrainingConfig, layer_to_dict
+from dense_studio.errors import ConfigError, ModelFileError
+
+FORMAT = "dense-studio-model"
+VERSION = 1
+SUFFIX = ".dsmodel"
+
+# Limits: generous for any model a person trains in Dense Studio, small enough that a hostile
+# file cannot make us allocate gigabytes or spend minutes parsing.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_WEIGHT_BYTES = 512 * 1024 * 1024
+MAX_META_BYTES = 1024 * 1024
+MAX_HIDDEN_LAYERS = 64
+MAX_ARRAYS = 2 * MAX_HIDDEN_LAYERS + 2
+MAX_CLASSES = 1000
+MAX_NAME_CHARS = 100
+MAX_METRICS = 32
+MAX_INPUT_VALUES = 1 << 20
+
+_META_KEYS = frozenset(
+    {"format", "version", "created_by", "config", "dataset", "class_names", "input_shape",
+     "layers", "metrics"}
+)
+_DATASET_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./:\-]*$")
+_WEIGHT_MEMBER = re.compile(r"^w(0|[1-9][0-9]{0,3})\.npy$")
+_FLOAT32 = np.dtype("<f4")
+_UINT8 = np.dtype("u1")
+
+
+@dataclass
+class LoadedModel:
+    """A model read back from a file, compiled and ready to ``predict``/``evaluate``."""
+
+    model: Any
+    config: TrainingConfig
+    dataset_name: str
+    class_names: tuple[str, ...]
+    metrics: dict[str, float | int | None] | None
+    input_shape: tuple[int, ...] = (28, 28)
+    path: Path | None = None
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+
+# --------------------------------------------------------------------------- save
+
+
+def save_model(
+    model: Any,
+    path: str | os.PathLike,
+    config: TrainingConfig,
+    dataset_name: str,
+    class_names: Sequence[str],
+    metrics: dict | None = None,
+    *,
+    input_shape: Sequence[int] | None = None,
+) -> Path:
+    """Write ``model`` (its weights) with the settings that made it, atomically.
+
+    ``input_shape`` defaults to the model's own ``input_shape`` attribute, else 28×28.
+    Raises :class:`ModelFileError` for anything that would make a file we could not load
+    back (non-finite weights, shapes that do not match ``config``, an unwritable path).
+    """
+    path = Path(path)
+    if input_shape is None:
+        input_shape = getattr(model, "input_shape", None) or (28, 28)
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_by": f"dense-studio {__version__}",
+        "config": config.to_dict(),
+        "dataset": dataset_name,
+        "class_names": list(class_names),
+        "input_shape": [int(n) for n in input_shape],
+        "layers": _architecture(config, len(class_names)),
+        "metrics": None if metrics is None else {str(k): _plain(v) for k, v in metrics.items()},
+    }
+    # Validate what we are about to write exactly as a reader will, so every file we write
+    # loads back.
+    try:
+        _, _, _, _, _, expected = _check_meta(meta)
+    except ModelFileError as error:
+        raise ModelFileError(f"cannot save model: it {error}") from None
+    weights = [np.asarray(w) for w in model.get_weights()]
+    if [w.shape for w in weights] != expected:
+        raise ModelFileError(
+            "cannot save model: its weights do not match its layers "
+            f"({[w.shape for w in weights]} vs {expected})"[:300]
+        )
+    for i, w in enumerate(weights):
+        if not np.isfinite(w).all():
+            raise ModelFileError(f"cannot save model: weight array w{i} is not finite (NaN or inf)")
+    arrays = {"meta": np.frombuffer(json.dumps(meta, indent=1).encode("utf-8"), dtype=np.uint8)}
+    arrays.update({f"w{i}": w.astype(_FLOAT32, copy=False) for i, w in enumerate(weights)})
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+    return path
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Any], None]) -> None:
+    """Call ``write(binary_file)`` on a temporary file beside ``path``, then rename it over.
+
+    The temporary file is created with the usual permissions (umask applies), flushed and
+    fsynced before ``os.replace``, and removed if anything fails; the folder is fsynced
+    afterwards where the platform allows it.
+    """
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ModelFileError(f"cannot write {path}: it is a folder")
+    if not parent.is_dir():
+        raise ModelFileError(f"cannot write {path}: folder {parent} does not exist")
+    tmp = parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as error:
+        raise ModelFileError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as error:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(error, OSError):
+            raise ModelFileError(f"cannot write {path}: {error.strerror or error}") from None
+        raise
+    try:
+        dir_fd = os.open(parent, os.O_RDONLY)
+    except OSError:
+        return  # e.g. Windows: folders cannot be opened; the rename is still atomic
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Fail early (before a long training run) if ``path`` cannot be written."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ModelFileError(f"cannot write {path}: it is a folder")
+    if not parent.is_dir():
+        raise ModelFileError(f"cannot write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise ModelFileError(f"cannot write {path}: folder {parent} is not writable")
+
+
+# --------------------------------------------------------------------------- load
+
+
+def load_model(path: str | os.PathLike) -> LoadedModel:
+    """Read, validate and rebuild a model; :class:`ModelFileError` for anything wrong."""
+    path = Path(path)
+    try:
+        config, dataset, class_names, input_shape, metrics, weights = read_model_file(path)
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+    from dense_studio.engine import build_model  # the engine is heavier; only when needed
+
+    model = build_model(
+        config.layers, input_shape=input_shape, num_classes=len(class_names), seed=config.seed,
+        config=config,  # compiles it with the saved optimizer settings, keeps model.config
+    )
+    model.set_weights(weights)
+    return LoadedModel(model, config, dataset, class_names, metrics, input_shape, path)
+
+
+def read_model_file(path: str | os.PathLike):
+    """Validate a model file and return ``(config, dataset, class_names, input_shape,
+    metrics, weights)`` without building a model. Errors do not repeat the path."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ModelFileError("no such file") from None
+    except OSError as error:
+        raise ModelFileError(f"cannot read: {error.strerror or error}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ModelFileError("is a folder, not a model file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelFileError("is not a regular file")
+    if info.st_size == 0:
+        raise ModelFileError("is empty, not a model file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ModelFileError(f"is too large for a model file ({info.st_size} bytes)")
+    try:
+        with open(path, "rb") as f, zipfile.ZipFile(f) as archive:
+            return _read_archive(archive)
+    except ModelFileError:
+        raise
+    except zipfile.BadZipFile:
+        raise ModelFileError("is not a Dense Studio model file (not a zip archive)") from None
+    except PermissionError:
+        raise ModelFileError("cannot read: permission denied") from None
+    except (OSError, EOFError, zlib.error, ValueError, RuntimeError, NotImplementedError,
+            KeyError, zipfile.LargeZipFile) as error:
+        raise ModelFileError(f"is corrupt or truncated ({_one_line(error)})") from None
+
+
+def _read_archive(archive: zipfile.ZipFile):
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    if len(names) > MAX_ARRAYS + 1:
+        raise ModelFileError(f"has too many members ({len(names)})")
+    if len(set(names)) != len(names):
+        raise ModelFileError("has duplicate members")
+    if "meta.npy" not in names:
+        raise ModelFileError("is not a Dense Studio model file (no 'meta' member)")
+    unexpected = [n for n in names if n != "meta.npy" and not _WEIGHT_MEMBER.match(n)]
+    if unexpected:
+        raise ModelFileError(f"has unexpected member {unexpected[0][:60]!r}")
+    if sum(info.file_size for info in infos) > MAX_WEIGHT_BYTES + MAX_META_BYTES + 1024 * len(infos):
+        raise ModelFileError("declares more data than a model file may hold")
+
+    raw = _read_member(archive, "meta.npy", _UINT8, None, MAX_META_BYTES)
+    meta = _parse_json(raw.tobytes())
+    config, dataset, class_names, input_shape, metrics, expected = _check_meta(meta)
+
+    wanted = {"meta.npy", *(f"w{i}.npy" for i in range(len(expected)))}
+    if set(names) != wanted:
+        missing = sorted(wanted - set(names))
+        detail = f"missing {missing[0]}" if missing else "extra weight arrays"
+        raise ModelFileError(f"weights do not match the layers ({detail})")
+    weights = []
+    for i, shape in enumerate(expected):
+        array = _read_member(archive, f"w{i}.npy", _FLOAT32, shape, None)
+        if not np.isfinite(array).all():
+            raise ModelFileError(f"weight array w{i} contains NaN or infinite values")
+        weights.append(array)
+    return config, dataset, class_names, input_shape, metrics, weights
+
+
+def _read_member(archive, name, dtype, shape, max_items):
+    """Check an ``.npy`` member's header, then read it with ``allow_pickle=False``."""
+    label = name[:-4]
+    with archive.open(name) as f:
+        try:
+            version = np.lib.format.read_magic(f)
+        except ValueError:
+            raise ModelFileError(f"member {label!r} is not a numpy array") from None
+        if version == (1, 0):
+            found_shape, fortran, found_dtype = np.lib.format.read_array_header_1_0(f)
+        elif version == (2, 0):
+            found_shape, fortran, found_dtype = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise ModelFileError(f"member {label!r} uses an unsupported array format {version}")
+    if found_dtype.hasobject:
+        raise ModelFileError(f"member {label!r} holds Python objects (pickle); refusing to load")
+    if found_dtype != dtype:
+        raise ModelFileError(f"member {label!r} has type {found_dtype}, expected {dtype}")
+    if shape is None:
+        if len(found_shape) != 1 or found_shape[0] > max_items:
+            raise ModelFileError(f"member {label!r} has a bad shape {found_shape}"[:120])
+    elif tuple(found_shape) != tuple(shape):
+        raise ModelFileError(
+            f"weight array {label} has shape {found_shape}, the layers need {tuple(shape)}"[:160]
+        )
+    with archive.open(name) as f:
+        array = np.lib.format.read_array(f, allow_pickle=False)
+    return np.ascontiguousarray(array)
+
+
+def _parse_json(data: bytes) -> dict:
+    def reject(constant):
+        raise ValueError(f"{constant} is not allowed")
+
+    try:
+        meta = json.loads(data.decode("utf-8"), parse_constant=reject)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ModelFileError("is corrupt: its description is not valid JSON") from None
+    if not isinstance(meta, dict):
+        raise ModelFileError("is corrupt: its description is not a JSON object")
+    return meta
+
+
+def _check_meta(meta: dict):
+    """Validate the JSON description; return its parts and the expected weight shapes."""
+    if meta.get("format") != FORMAT:
+        raise ModelFileError("is not a Dense Studio model file")
+    version = meta.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(f"has an invalid format version {version!r}"[:100])
+    if version > VERSION:
+        raise ModelFileError(
+            f"was written by a newer Dense Studio (model format {version}); this version "
+            f"{__version__} reads format {VERSION} — please upgrade dense-studio"
+        )
+    if set(meta) != _META_KEYS:
+        extra, missing = sorted(set(meta) - _META_KEYS), sorted(_META_KEYS - set(meta))
+        raise ModelFileError(f"has a bad description (unexpected {extra}, missing {missing})"[:200])
+    if not isinstance(meta["created_by"], str) or len(meta["created_by"]) > MAX_NAME_CHARS:
+        raise ModelFileError("has a bad 'created_by' field")
+
+    try:
+        config = TrainingConfig.from_dict(meta["config"])
+    except ConfigError as error:
+        raise ModelFileError(f"has invalid training settings: {error}"[:300]) from None
+    except (TypeError, ValueError, KeyError):
+        raise ModelFileError("has invalid training settings") from None
+    hidden = [layer for layer in config.layers if isinstance(layer, DenseSpec)]
+    if len(config.layers) > MAX_HIDDEN_LAYERS:
+        raise ModelFileError(f"has too many layers ({len(config.layers)})")
+
+    dataset = check_dataset_name(meta["dataset"])
+    check_dataset_name(config.dataset)
+
+    names = meta["class_names"]
+    if not isinstance(names, list) or not 2 <= len(names) <= MAX_CLASSES:
+        raise ModelFileError(f"class_names must be a list of 2 to {MAX_CLASSES} names")
+    for name in names:
+        if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS or not name.isprintable():
+            raise ModelFileError(f"has a bad class name {str(name)[:40]!r}")
+    class_names = tuple(names)
+
+    shape = meta["input_shape"]
+    if (
+        not isinstance(shape, list)
+        or not 1 <= len(shape) <= 3
+        or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in shape)
+        or math.prod(shape) > MAX_INPUT_VALUES
+    ):
+        raise ModelFileError(f"has a bad input shape {shape!r}"[:100])
+    input_shape = tuple(shape)
+
+    layers = meta["layers"]
+    output = layers[-1] if isinstance(layers, list) and layers else None
+    units = output.get("units") if isinstance(output, dict) and output.get("type") == "dense" else None
+    if isinstance(units, int) and units != len(class_names):
+        raise ModelFileError(f"has {len(class_names)} class names but {units} outputs")
+    if layers != _architecture(config, len(class_names)):
+        raise ModelFileError("its layer list does not match its training settings")
+
+    metrics = meta["metrics"]
+    if metrics is not None:
+        if not isinstance(metrics, dict) or len(metrics) > MAX_METRICS:
+            raise ModelFileError("has a bad 'metrics' field")
+        for key, value in metrics.items():
+            ok_value = value is None or (
+                not isinstance(value, bool)
+                and isinstance(value, (int, float))
+                and math.isfinite(value)
+            )
+            if len(key) > MAX_NAME_CHARS or not ok_value:
+                raise ModelFileError(f"has a bad metric {key[:40]!r}")
+
+    expected: list[tuple[int, ...]] = []
+    fan_in = math.prod(input_shape)
+    for units in [*(layer.units for layer in hidden), len(class_names)]:
+        expected += [(fan_in, units), (units,)]
+        fan_in = units
+    if sum(math.prod(s) for s in expected) * 4 > MAX_WEIGHT_BYTES:
+        raise ModelFileError("declares more weights than a model file may hold")
+    return config, dataset, class_names, input_shape, metrics, expected
+
+
+def check_dataset_name(name: object) -> str:
+    """A dataset name is also written into exported scripts: allow only a safe alphabet."""
+    if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS or not _DATASET_NAME.match(name):
+        raise ModelFileError(f"has a bad dataset name {str(name)[:40]!r}")
+    return name
+
+
+def _architecture(config: TrainingConfig, num_classes: int) -> list[dict]:
+    """The full layer list, as stored for people reading the file's description."""
+    return [
+        {"type": "flatten"},
+        *(layer_to_dict(layer) for layer in config.layers),
+        {"type": "dense", "units": num_classes, "activation": "softmax"},
+    ]
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars -> Python numbers so the JSON stays plain."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text[:160]
+
+
+__all__ = [
+    "FORMAT", "VERSION", "SUFFIX", "LoadedModel", "save_model", "load_model",
+    "read_model_file", "atomic_write", "check_writable", "check_dataset_name",
+]
