@@ -1,0 +1,354 @@
+"""How responsive is the window while the reference model trains? (issue 3's figures)
+
+    python benchmarks/bench_gui.py                 # offscreen Qt, BLAS 1 and default threads
+    python benchmarks/bench_gui.py --xvfb          # a real X server (needs Xvfb)
+    python benchmarks/bench_gui.py --epochs 1 --blas 1 --json
+
+Measures, in one process and one run (timings on a shared machine are noisy, so compare the
+ratios measured together):
+
+* event-loop stalls while the reference model (784 → 128 relu → 10 softmax, Adam, batch 32,
+  full Fashion-MNIST, no validation) trains in the window: a 5 ms QTimer probe records
+  every tick; a stall is the gap between two ticks (so an idle loop shows ~5 ms). Target:
+  max ≤ 50 ms, p95 ≤ 20 ms. Measured once with nobody drawing and once while a stroke is
+  being drawn (live predictions running);
+* training throughput in the window vs. the headless engine (same model, data, seed; the
+  engine's own samples/elapsed): target ≥ 90 %;
+* stroke → bars latency: mouse moves are sent to the canvas every 8 ms (a 125 Hz mouse);
+  for each move, the time until the prediction chart's probabilities() have changed to a
+  prediction that includes it — the throttle's waiting time is counted. Target ≤ 16 ms;
+* launch → window shown: ``python -m dense_studio`` as a subprocess with
+  DENSE_STUDIO_REPORT_SHOWN=1; time until it reports its first exposed frame. Target ≤ 1.5 s.
+
+Run with ``--blas`` to choose the BLAS thread counts compared (default "1,default").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--xvfb", action="store_true", help="run on a private Xvfb server")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs per training run (2)")
+    parser.add_argument("--blas", default="1,default",
+                        help="BLAS thread settings to compare, e.g. 1,2,default")
+    parser.add_argument("--launches", type=int, default=3, help="launch timings (3)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser.parse_args()
+
+
+def start_xvfb() -> subprocess.Popen:
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        sys.exit("Xvfb is not installed (apt-get install xvfb)")
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write_fd), "-screen", "0",
+                               "1600x1000x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                              stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    number = os.read(read_fd, 16).decode().strip()
+    os.close(read_fd)
+    os.environ["DISPLAY"] = f":{number}"
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    return server
+
+
+def percentile(values, q: float) -> float:
+    import numpy as np
+
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else float("nan")
+
+
+# ----------------------------------------------------------------------------- headless
+def headless_throughput(dataset, epochs: int, blas: int | None) -> float:
+    """Samples per second of the bare engine loop (no Qt), as the engine measures it."""
+    from threadpoolctl import threadpool_limits
+
+    from dense_studio.engine import BatchEnd, build_model
+    from dense_studio.engine.spec import DenseSpec
+
+    model = build_model((DenseSpec(128, "relu"),), input_shape=(28, 28), num_classes=10, seed=0)
+    model.compile(optimizer="adam", learning_rate=1e-3)
+    last = None
+    limiter = threadpool_limits(limits=blas, user_api="blas") if blas else None
+    try:
+        for event in model.train(dataset.x_train, dataset.y_train, epochs=epochs,
+                                 batch_size=32, seed=0):
+            if isinstance(event, BatchEnd):
+                last = event
+    finally:
+        if limiter is not None:
+            limiter.restore_original_limits()
+    return last.samples_seen / last.elapsed
+
+
+# ----------------------------------------------------------------------------- in the window
+class Probe:
+    """A 5 ms timer that records when it actually ran."""
+
+    def __init__(self, interval_ms: int = 5):
+        from PySide6.QtCore import Qt, QTimer
+
+        self.times: list[float] = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(lambda: self.times.append(time.perf_counter()))
+
+    def start(self) -> None:
+        self.times = []
+        self.timer.start()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return [1000 * (b - a) for a, b in zip(self.times, self.times[1:])]
+
+
+class StrokePlayer:
+    """Sends a long zigzag stroke to the canvas, one mouse move every ``period_ms``, and
+    measures for each move how long until the chart shows a prediction that includes it."""
+
+    def __init__(self, window, period_ms: int = 8):
+        from PySide6.QtCore import Qt, QTimer
+
+        self.window = window
+        self.canvas = window.drawCanvas
+        self.moves: list[float] = []
+        self.latencies: list[float] = []
+        self.last_probabilities = None
+        self._pending: list[float] = []
+        self._step = 0
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(period_ms)
+        self.timer.timeout.connect(self._move)
+        window.prediction.predicted.connect(self._predicted)
+        self._original_update = window.prediction.update_now
+        self._started_at: list[float] = []
+
+    def _point(self, step: int):
+        from PySide6.QtCore import QPointF
+
+        rect = self.canvas.canvas_rect()
+        u = (step % 120) / 120.0
+        zig = (step // 120) % 2
+        x = 0.15 + 0.7 * (u if not zig else 1 - u)
+        y = 0.2 + 0.6 * ((step % 30) / 30.0)
+        return QPointF(rect.x() + x * rect.width(), rect.y() + y * rect.height())
+
+    def _send(self, kind, pos, button, buttons) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QMouseEvent
+        from PySide6.QtWidgets import QApplication
+
+        event = QMouseEvent(kind, pos, pos, button, buttons, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(self.canvas, event)
+
+    def start(self) -> None:
+        from PySide6.QtCore import QEvent, Qt
+
+        self.canvas.clear()
+        self.last_probabilities = None
+        left = Qt.MouseButton.LeftButton
+        self._send(QEvent.Type.MouseButtonPress, self._point(0), left, left)
+        self._step = 1
+        self.timer.start()
+
+    def _move(self) -> None:
+        from PySide6.QtCore import QEvent, Qt
+
+        self._step += 1
+        if self._step % 200 == 0:  # lift the pen now and then, start a new stroke
+            left = Qt.MouseButton.LeftButton
+            self._send(QEvent.Type.MouseButtonRelease, self._point(self._step), left,
+                       Qt.MouseButton.NoButton)
+            self._send(QEvent.Type.MouseButtonPress, self._point(self._step), left, left)
+        t = time.perf_counter()
+        self._send(QEvent.Type.MouseMove, self._point(self._step), Qt.MouseButton.NoButton,
+                   Qt.MouseButton.LeftButton)
+        self._pending.append(t)
+
+    def _predicted(self, probabilities) -> None:
+        import numpy as np
+
+        now = time.perf_counter()
+        began = now - self.window.prediction.last_seconds  # when the canvas was read
+        changed = probabilities is not None and (
+            self.last_probabilities is None
+            or not np.array_equal(probabilities, self.last_probabilities))
+        self.last_probabilities = probabilities
+        if not changed:
+            return
+        served = [t for t in self._pending if t <= began]
+        self._pending = [t for t in self._pending if t > began]
+        self.latencies.extend(1000 * (now - t) for t in served)
+
+    def stop(self) -> list[float]:
+        from PySide6.QtCore import QEvent, Qt
+
+        self.timer.stop()
+        self._send(QEvent.Type.MouseButtonRelease, self._point(self._step),
+                   Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton)
+        return list(self.latencies)
+
+
+def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool) -> dict:
+    from PySide6.QtCore import QEventLoop, QSettings
+
+    from dense_studio.ui import MainWindow
+
+    folder = tempfile.mkdtemp(prefix="bench-gui-")
+    settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, blas_threads=blas)
+    window.resize(1440, 880)
+    window.show()
+    deadline = time.monotonic() + 30
+    while not window.is_ready():
+        app.processEvents()
+        time.sleep(0.005)
+        if time.monotonic() > deadline:
+            raise SystemExit("the dataset did not load")
+    window.epochsSpin.setValue(epochs)
+    window.validationSpin.setValue(0)
+    for _ in range(20):
+        app.processEvents()
+    ended: list[str] = []
+    window.trainingEnded.connect(ended.append)
+    probe = Probe()
+    player = StrokePlayer(window) if draw else None
+    probe.start()
+    if player:
+        player.start()
+    loop = QEventLoop()
+    window.trainingEnded.connect(lambda _status: loop.quit())
+    t0 = time.perf_counter()
+    window.trainButton.click()
+    loop.exec()  # the app's event loop, as app.exec() runs it
+    wall = time.perf_counter() - t0
+    gaps = probe.stop()
+    latencies = player.stop() if player else []
+    last = window._last_batch
+    result = {
+        "blas_threads": blas or "default",
+        "drawing": draw,
+        "status": ended[0],
+        "stall_max_ms": max(gaps),
+        "stall_p95_ms": percentile(gaps, 95),
+        "stall_p50_ms": percentile(gaps, 50),
+        "probe_ticks": len(gaps) + 1,
+        "window_samples_per_s": last.samples_seen / last.elapsed,
+        "window_wall_samples_per_s": last.samples_seen / wall,
+    }
+    if latencies:
+        result.update(stroke_to_bars_p50_ms=percentile(latencies, 50),
+                      stroke_to_bars_p95_ms=percentile(latencies, 95),
+                      stroke_to_bars_max_ms=max(latencies), stroke_moves=len(latencies),
+                      prediction_ms=1000 * window.prediction.last_seconds)
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return result
+
+
+def idle_stroke_latency(app) -> dict:
+    """Stroke → bars with nothing training (the common case in class)."""
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from dense_studio.ui import MainWindow
+
+    folder = tempfile.mkdtemp(prefix="bench-gui-")
+    window = MainWindow(settings=QSettings(str(Path(folder) / "s.ini"),
+                                           QSettings.Format.IniFormat))
+    window.resize(1440, 880)
+    window.show()
+    while not window.is_ready():
+        app.processEvents()
+        time.sleep(0.005)
+    player = StrokePlayer(window)
+    player.start()
+    loop = QEventLoop()
+    QTimer.singleShot(3000, loop.quit)
+    loop.exec()
+    latencies = player.stop()
+    window.close()
+    app.processEvents()
+    return {"stroke_to_bars_p50_ms": percentile(latencies, 50),
+            "stroke_to_bars_p95_ms": percentile(latencies, 95),
+            "stroke_to_bars_max_ms": max(latencies), "stroke_moves": len(latencies)}
+
+
+# ----------------------------------------------------------------------------- launch
+def launch_seconds(runs: int) -> list[float]:
+    env = dict(os.environ, DENSE_STUDIO_REPORT_SHOWN="1",
+               XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="bench-gui-config-"))
+    times = []
+    for _ in range(runs):
+        start = time.time()
+        app = subprocess.Popen([sys.executable, "-m", "dense_studio"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        shown = None
+        try:
+            deadline = time.monotonic() + 30
+            for line in app.stderr:
+                if line.startswith("dense-studio: shown"):
+                    shown = float(line.split()[-1])
+                    break
+                if time.monotonic() > deadline:
+                    break
+        finally:
+            app.terminate()
+            app.wait(10)
+        if shown is None:
+            raise SystemExit("the app never reported its window as shown")
+        times.append(shown - start)
+    return times
+
+
+def main() -> int:
+    args = parse_args()
+    server = start_xvfb() if args.xvfb else None
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from dense_studio.data import load_dataset
+
+        app = QApplication.instance() or QApplication(["bench_gui"])
+        dataset = load_dataset("fashion_mnist")
+        results: dict = {"platform": os.environ["QT_QPA_PLATFORM"], "epochs": args.epochs,
+                         "cpus": os.cpu_count(), "runs": []}
+        for setting in args.blas.split(","):
+            blas = None if setting == "default" else int(setting)
+            headless = headless_throughput(dataset, args.epochs, blas)
+            for draw in (False, True):
+                run = run_window(app, "fashion_mnist", args.epochs, blas, draw)
+                run["headless_samples_per_s"] = headless
+                run["throughput_ratio"] = run["window_samples_per_s"] / headless
+                results["runs"].append(run)
+                if not args.json:
+                    print(json.dumps(run), flush=True)
+        results["idle_stroke"] = idle_stroke_latency(app)
+        results["launch_s"] = launch_seconds(args.launches)
+    finally:
+        if server is not None:
+            server.terminate()
+    if args.json:
+        print(json.dumps(results))
+    else:
+        print(json.dumps({"idle_stroke": results["idle_stroke"],
+                          "launch_s": results["launch_s"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

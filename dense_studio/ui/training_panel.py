@@ -1,0 +1,312 @@
+"""The training controls: dataset, hyperparameters, Start/Pause/Resume, Stop, Reset, progress.
+
+The panel only shows and collects; the window decides what a click means. Its state
+("loading", "idle", "training", "paused", "stopping") sets which controls are enabled and
+what the train button says, so the buttons can never offer an action that makes no sense.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dense_studio.data import DATASETS
+from dense_studio.engine.spec import MAX_BATCH_SIZE, MAX_EPOCHS, OPTIMIZERS
+from dense_studio.ui.names import name_widget
+
+__all__ = ["TrainingPanel", "format_duration", "STATES"]
+
+STATES = ("loading", "idle", "training", "paused", "stopping")
+OPTIMIZER_TITLES = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+MAX_SEED = 2**31 - 1  # QSpinBox holds a C int
+SPEED_LABEL_SECONDS = 0.25  # samples/s and time left change four times a second
+
+
+def format_duration(seconds: float) -> str:
+    """'< 1 s', '42 s', '3 min 05 s', '1 h 02 min' (units are international symbols)."""
+    if seconds != seconds or seconds < 0:  # NaN or negative
+        return "?"
+    if seconds < 1:
+        return "< 1 s"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+class TrainingPanel(QWidget):
+    """Hyperparameters, the three training buttons, and the progress display."""
+
+    datasetChanged = Signal(str)
+    trainClicked = Signal()
+    stopClicked = Signal()
+    resetClicked = Signal()
+    settingsChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._state = "loading"
+        self._locale = QLocale()
+        self._speed_shown = -1.0
+
+        self.datasetCombo = QComboBox()
+        for name, title in DATASETS.items():
+            self.datasetCombo.addItem(title, name)
+        name_widget(self.datasetCombo, "datasetCombo", self.tr("Dataset to train on"))
+
+        self.optimizerCombo = QComboBox()
+        for name in OPTIMIZERS:
+            self.optimizerCombo.addItem(OPTIMIZER_TITLES.get(name, name), name)
+        name_widget(self.optimizerCombo, "optimizerCombo", self.tr("Optimizer"))
+
+        self.learningRateSpin = QDoubleSpinBox()
+        self.learningRateSpin.setDecimals(5)
+        self.learningRateSpin.setRange(0.00001, 10.0)
+        self.learningRateSpin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.learningRateSpin.setValue(0.001)
+        name_widget(self.learningRateSpin, "learningRateSpin", self.tr("Learning rate"))
+
+        self.batchSizeSpin = QSpinBox()
+        self.batchSizeSpin.setRange(1, MAX_BATCH_SIZE)
+        self.batchSizeSpin.setValue(32)
+        name_widget(self.batchSizeSpin, "batchSizeSpin", self.tr("Batch size"))
+
+        self.epochsSpin = QSpinBox()
+        self.epochsSpin.setRange(1, MAX_EPOCHS)
+        self.epochsSpin.setValue(5)
+        name_widget(self.epochsSpin, "epochsSpin", self.tr("Number of epochs"))
+
+        self.validationSpin = QSpinBox()
+        self.validationSpin.setRange(0, 90)
+        self.validationSpin.setSuffix(" %")
+        self.validationSpin.setValue(10)
+        self.validationSpin.setToolTip(
+            self.tr("Share of the training images held out to check the model on unseen data")
+        )
+        name_widget(self.validationSpin, "validationSpin", self.tr("Validation split"))
+
+        self.seedSpin = QSpinBox()
+        self.seedSpin.setRange(0, MAX_SEED)
+        self.seedSpin.setToolTip(self.tr("Same seed, same settings: the same run again"))
+        name_widget(self.seedSpin, "seedSpin", self.tr("Random seed"))
+
+        self.trainButton = QPushButton(self.tr("Start training"))
+        self.trainButton.setDefault(True)
+        name_widget(self.trainButton, "trainButton", self.tr("Start, pause or resume training"))
+        self.stopButton = QPushButton(self.tr("Stop"))
+        name_widget(self.stopButton, "stopButton", self.tr("Stop training after this batch"))
+        self.resetButton = QPushButton(self.tr("Reset weights"))
+        self.resetButton.setToolTip(self.tr("Start again from fresh random weights"))
+        name_widget(self.resetButton, "resetButton", self.tr("Reset the weights"))
+
+        self.progressBar = QProgressBar()
+        self.progressBar.setRange(0, 1)
+        self.progressBar.setValue(0)
+        self.progressBar.setTextVisible(True)
+        self.progressBar.setFormat(self.tr("Not started"))
+        name_widget(self.progressBar, "progressBar", self.tr("Training progress"))
+
+        self.speedLabel = QLabel(" ")
+        self.speedLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        name_widget(self.speedLabel, "speedLabel", self.tr("Training speed and time left"))
+        self.messageLabel = QLabel()
+        self.messageLabel.setWordWrap(True)
+        self.messageLabel.setVisible(False)
+        self.messageLabel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        name_widget(self.messageLabel, "trainingMessage", self.tr("Training message"))
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        rows = [
+            (self.tr("&Dataset"), self.datasetCombo, None, None),
+            (self.tr("&Optimizer"), self.optimizerCombo, self.tr("&Learning rate"), self.learningRateSpin),
+            (self.tr("&Batch size"), self.batchSizeSpin, self.tr("&Epochs"), self.epochsSpin),
+            (self.tr("&Validation"), self.validationSpin, self.tr("S&eed"), self.seedSpin),
+        ]
+        for row, (label1, widget1, label2, widget2) in enumerate(rows):
+            for column, (text, widget) in enumerate(((label1, widget1), (label2, widget2))):
+                if widget is None:
+                    continue
+                label = QLabel(text)
+                label.setBuddy(widget)
+                grid.addWidget(label, row, 2 * column)
+                span = 3 if widget2 is None else 1
+                grid.addWidget(widget, row, 2 * column + 1, 1, span)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.trainButton, 2)
+        buttons.addWidget(self.stopButton, 1)
+        buttons.addWidget(self.resetButton, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progressBar)
+        layout.addWidget(self.speedLabel)
+        layout.addWidget(self.messageLabel)
+        layout.addStretch(1)
+
+        self.trainButton.clicked.connect(self.trainClicked)
+        self.stopButton.clicked.connect(self.stopClicked)
+        self.resetButton.clicked.connect(self.resetClicked)
+        self.datasetCombo.currentIndexChanged.connect(
+            lambda _index: self.datasetChanged.emit(self.dataset())
+        )
+        for spin in (self.learningRateSpin, self.batchSizeSpin, self.epochsSpin,
+                     self.validationSpin, self.seedSpin):
+            spin.valueChanged.connect(self.settingsChanged)
+        self.optimizerCombo.currentIndexChanged.connect(self.settingsChanged)
+        self.set_state("loading")
+
+    # -- settings ----------------------------------------------------------------------
+    def dataset(self) -> str:
+        return self.datasetCombo.currentData()
+
+    def set_dataset(self, name: str, notify: bool = False) -> bool:
+        """Select ``name``; False if the combo does not offer it."""
+        index = self.datasetCombo.findData(name)
+        if index < 0:
+            return False
+        if not notify:
+            self.datasetCombo.blockSignals(True)
+        try:
+            self.datasetCombo.setCurrentIndex(index)
+        finally:
+            self.datasetCombo.blockSignals(False)
+        return True
+
+    def settings(self) -> dict:
+        """The hyperparameters as ``TrainingConfig`` keyword arguments (without layers)."""
+        return {
+            "dataset": self.dataset(),
+            "optimizer": self.optimizerCombo.currentData(),
+            "learning_rate": float(self.learningRateSpin.value()),
+            "batch_size": int(self.batchSizeSpin.value()),
+            "epochs": int(self.epochsSpin.value()),
+            "validation_split": self.validationSpin.value() / 100.0,
+            "seed": int(self.seedSpin.value()),
+        }
+
+    def set_settings(self, values: dict) -> None:
+        """Show the given settings (missing keys keep their value; the dataset is not
+        changed here, see :meth:`set_dataset`)."""
+        if "optimizer" in values:
+            index = self.optimizerCombo.findData(values["optimizer"])
+            if index >= 0:
+                self.optimizerCombo.setCurrentIndex(index)
+        if "learning_rate" in values:
+            self.learningRateSpin.setValue(float(values["learning_rate"]))
+        if "batch_size" in values:
+            self.batchSizeSpin.setValue(int(values["batch_size"]))
+        if "epochs" in values:
+            self.epochsSpin.setValue(int(values["epochs"]))
+        if "validation_split" in values:
+            self.validationSpin.setValue(int(round(float(values["validation_split"]) * 100)))
+        if "seed" in values:
+            self.seedSpin.setValue(min(MAX_SEED, int(values["seed"])))
+
+    # -- state -------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def set_state(self, state: str) -> None:
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}")
+        self._state = state
+        busy = state in ("training", "paused", "stopping")
+        for widget in (self.datasetCombo, self.optimizerCombo, self.learningRateSpin,
+                       self.batchSizeSpin, self.epochsSpin, self.validationSpin, self.seedSpin):
+            widget.setEnabled(not busy)
+        self.datasetCombo.setEnabled(state == "idle")
+        self.trainButton.setEnabled(state in ("idle", "training", "paused"))
+        self.stopButton.setEnabled(state in ("training", "paused"))
+        self.resetButton.setEnabled(state == "idle")
+        text = {
+            "loading": self.tr("Start training"),
+            "idle": self.tr("Start training"),
+            "training": self.tr("Pause"),
+            "paused": self.tr("Resume"),
+            "stopping": self.tr("Stopping…"),
+        }[state]
+        self.trainButton.setText(text)
+        if state == "loading":
+            self.trainButton.setToolTip(self.tr("Waiting for the dataset to load"))
+        else:
+            self.trainButton.setToolTip("")
+
+    # -- progress ----------------------------------------------------------------------
+    def begin_progress(self, epochs: int, batches: int) -> None:
+        self.progressBar.setRange(0, max(1, epochs * batches))
+        self.progressBar.setValue(0)
+        self.progressBar.setFormat(self.tr("Epoch %1/%2 · batch %3/%4").replace("%1", "1")
+                                   .replace("%2", str(epochs)).replace("%3", "0")
+                                   .replace("%4", str(batches)))
+        self.speedLabel.setText(self.tr("Starting…"))
+
+    def show_batch(self, event, total_samples: int) -> None:
+        """Show a ``BatchEnd``; ``total_samples`` is epochs × training images of the run."""
+        done = event.epoch * event.batches + event.batch
+        self.progressBar.setMaximum(max(1, event.epochs * event.batches))
+        self.progressBar.setValue(done)
+        self.progressBar.setFormat(
+            self.tr("Epoch %1/%2 · batch %3/%4")
+            .replace("%1", str(event.epoch + 1))
+            .replace("%2", str(event.epochs))
+            .replace("%3", str(event.batch))
+            .replace("%4", str(event.batches))
+        )
+        rate = float(event.samples_per_second)
+        now = time.monotonic()
+        if now - self._speed_shown < SPEED_LABEL_SECONDS and event.batch < event.batches:
+            return  # the numbers would flicker; the bar moves at full rate
+        self._speed_shown = now
+        if rate > 0:
+            left = max(0, total_samples - event.samples_seen) / rate
+            self.speedLabel.setText(
+                self.tr("%1 samples/s · about %2 left")
+                .replace("%1", self._locale.toString(int(round(rate))))
+                .replace("%2", format_duration(left))
+            )
+
+    def finish_progress(self, text: str, complete: bool, summary: str = "") -> None:
+        """The run ended: ``text`` in the bar, ``summary`` (or nothing) under it."""
+        if complete:
+            self.progressBar.setValue(self.progressBar.maximum())
+        self.progressBar.setFormat(text)
+        self.speedLabel.setText(summary or " ")
+
+    def reset_progress(self) -> None:
+        self.progressBar.setRange(0, 1)
+        self.progressBar.setValue(0)
+        self.progressBar.setFormat(self.tr("Not started"))
+        self.speedLabel.setText(" ")
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        """A note under the progress bar (divergence, errors); empty text hides it."""
+        colors = {"info": "palette(text)", "warning": "#9a5b00", "error": "#b00020"}
+        self.messageLabel.setStyleSheet(f"color: {colors.get(kind, colors['info'])};")
+        self.messageLabel.setText(text)
+        self.messageLabel.setVisible(bool(text))

@@ -1,0 +1,194 @@
+"""The bridge between the engine's training loop and Qt: throttling, snapshots, errors, stop."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from dense_studio.engine import BatchEnd, build_model
+from dense_studio.engine.spec import DenseSpec
+from dense_studio.ui.training_worker import (
+    BatchProgress,
+    BatchSmoother,
+    EndReport,
+    EpochReport,
+    Failure,
+    TrainingWorker,
+    one_line,
+    throttled_training,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.random((640, 28, 28), dtype=np.float32)
+    y = (x[:, :14].mean(axis=(1, 2)) > x[:, 14:].mean(axis=(1, 2))).astype(np.int64)
+    return x, y
+
+
+def small_model():
+    model = build_model((DenseSpec(16, "relu"),), input_shape=(28, 28), num_classes=2, seed=1)
+    model.compile(optimizer="adam", learning_rate=1e-3)
+    return model
+
+
+class FakeClock:
+    """Time that advances 1 ms per reading: 1000 batches "take" one second."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 0.001
+        return self.now
+
+
+def test_batches_are_thinned_but_every_epoch_and_its_last_batch_arrive(data):
+    x, y = data
+    model = small_model()
+    items = list(throttled_training(model, x, y, epochs=3, batch_size=8, max_rate=30,
+                                    clock=FakeClock()))
+    batches = [i for i in items if isinstance(i, BatchProgress)]
+    epochs = [i for i in items if isinstance(i, EpochReport)]
+    assert isinstance(items[-1], EndReport) and items[-1].event.status == "finished"
+    assert [e.event.epoch for e in epochs] == [0, 1, 2]
+    # 80 batches per epoch at 1 ms each = 0.24 s of fake time: at most 30/s, plus the
+    # flushed last batch of each epoch.
+    assert len(batches) <= 0.24 * 30 + 3 + 1
+    for epoch in range(3):
+        last = [b for b in batches if b.event.epoch == epoch][-1]
+        assert last.event.batch == last.event.batches == 80
+    # An epoch report comes right after its epoch's last batch.
+    for i, item in enumerate(items):
+        if isinstance(item, EpochReport):
+            assert isinstance(items[i - 1], BatchProgress)
+            assert items[i - 1].event.batch == items[i - 1].event.batches
+
+
+def test_smoothed_points_cover_every_batch_window(data):
+    x, y = data
+    items = list(throttled_training(small_model(), x, y, epochs=2, batch_size=8, max_rate=5,
+                                    clock=FakeClock()))
+    points = np.concatenate([i.points for i in items if isinstance(i, BatchProgress)])
+    assert points.shape[1] == 3
+    # x runs from just after 0 to 2 epochs, increasing, one point per batch (80 / epoch).
+    assert len(points) == 160
+    assert np.all(np.diff(points[:, 0]) > 0)
+    assert points[-1, 0] == pytest.approx(2.0)
+    assert np.all(np.isfinite(points[:, 1])) and np.all((points[:, 2] >= 0) & (points[:, 2] <= 1))
+
+
+def test_smoother_recovers_batch_losses_from_running_means():
+    smoother = BatchSmoother(batches_per_epoch=4, points_per_epoch=4)
+    losses = [4.0, 2.0, 3.0, 1.0]
+    mean = 0.0
+    for b, loss in enumerate(losses, start=1):
+        mean += (loss - mean) / b
+        smoother.add(BatchEnd(epoch=0, epochs=1, batch=b, batches=4, loss=mean, accuracy=0.5,
+                              samples_seen=b, samples_per_second=1.0, elapsed=b))
+    points = smoother.take()
+    assert points[0, 1] == pytest.approx(4.0)  # the first point is the first batch itself
+    beta = np.exp(-1.0)  # time constant max(1, 5 % of 4 batches) = 1 batch
+    avg = weight = 0.0
+    for loss in losses:
+        avg = beta * avg + (1 - beta) * loss
+        weight = beta * weight + (1 - beta)
+    assert points[-1, 1] == pytest.approx(avg / weight)
+    assert smoother.take().shape == (0, 3)
+
+
+def test_epoch_snapshots_are_copies(data):
+    x, y = data
+    model = small_model()
+    snapshots = [i.weights for i in throttled_training(model, x, y, epochs=2, batch_size=32)
+                 if isinstance(i, EpochReport)]
+    assert not np.allclose(snapshots[0][0], snapshots[1][0])
+    final = model.get_weights()
+    np.testing.assert_array_equal(snapshots[1][0], final[0])
+    final[0][...] = 0  # changing the model's arrays never changes a snapshot
+    assert np.abs(snapshots[1][0]).sum() > 0
+
+
+def test_errors_become_one_line_failures(data):
+    x, y = data
+    model = small_model()
+
+    original = model.train
+
+    def broken(*args, **kwargs):
+        for count, event in enumerate(original(*args, **kwargs)):
+            if count == 3:
+                raise ValueError("first line\nsecond line")
+            yield event
+
+    model.train = broken
+    items = list(throttled_training(model, x, y, epochs=1, batch_size=64))
+    assert isinstance(items[-1], Failure)
+    assert items[-1].message == "ValueError: first line"
+    assert one_line(MemoryError()).startswith("not enough memory")
+
+
+def test_worker_signals_pause_and_stop(qtbot, data):
+    x, y = data
+    x, y = np.concatenate([x] * 40), np.concatenate([y] * 40)
+    worker = TrainingWorker(small_model(), x, y, epochs=50, batch_size=8)
+    progress, epochs, ended, failed = [], [], [], []
+    worker.progress.connect(progress.append)
+    worker.epochEnded.connect(epochs.append)
+    worker.trainingEnded.connect(ended.append)
+    worker.failed.connect(failed.append)
+    worker.start()
+    qtbot.waitUntil(lambda: len(progress) >= 2, timeout=5000)
+    worker.pause()
+    qtbot.wait(200)
+    count = len(progress)
+    qtbot.wait(300)
+    assert len(progress) <= count + 1 and worker.is_paused and worker.is_running
+    worker.resume()
+    qtbot.waitUntil(lambda: len(progress) > count + 1, timeout=5000)
+    # Throttled: a 30-per-second limit, whatever the batch rate.
+    rate_window = [p for p in progress if p.event.elapsed > 0]
+    span = rate_window[-1].event.elapsed - rate_window[0].event.elapsed
+    assert len(rate_window) <= 30 * span + 2 + len(epochs)
+    with qtbot.waitSignal(worker.finished, timeout=2000):
+        started = time.perf_counter()
+        worker.stop()
+    assert time.perf_counter() - started < 1.0
+    assert [e.event.status for e in ended] == ["stopped"] and failed == []
+    assert worker.wait(1000) and not worker.is_running
+
+
+def test_stop_while_paused_ends_quickly(qtbot, data):
+    x, y = data
+    worker = TrainingWorker(small_model(), np.concatenate([x] * 40), np.concatenate([y] * 40),
+                            epochs=50, batch_size=8)
+    worker.start()
+    qtbot.wait(100)
+    worker.pause()
+    qtbot.wait(100)
+    assert worker.stop_and_wait(1000)
+    qtbot.waitSignal(worker.finished, timeout=1000).wait()
+
+
+def test_blas_is_limited_while_training_only(data):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    x, y = data
+    seen = []
+    model = small_model()
+    original = model.train
+
+    def spying_train(*args, **kwargs):
+        for event in original(*args, **kwargs):
+            seen.append([i["num_threads"] for i in threadpoolctl.threadpool_info()
+                         if i["user_api"] == "blas"])
+            yield event
+
+    model.train = spying_train
+    before = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    list(throttled_training(model, x, y, epochs=1, batch_size=64, blas_threads=1))
+    after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    assert seen and all(all(n == 1 for n in threads) for threads in seen)
+    assert after == before
