@@ -15,6 +15,9 @@ from dense_studio.errors import ConfigError
 
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "gelu", "swish", "leaky_relu")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
+# "constant": the learning rate as given (Keras's default); "cosine": Keras's CosineDecay
+# from the given rate down to 0 over the run's steps.
+LR_SCHEDULES = ("constant", "cosine")
 MAX_UNITS = 4096
 MAX_EPOCHS = 1000
 MAX_BATCH_SIZE = 65536
@@ -125,6 +128,8 @@ class TrainingConfig:
     epochs: int = 5
     validation_split: float = 0.0
     seed: int = 0
+    # Added after version 1 of the settings; older files without it mean "constant".
+    lr_schedule: str = "constant"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
@@ -142,6 +147,11 @@ class TrainingConfig:
         _check_int("epochs", self.epochs, 1, MAX_EPOCHS)
         _check_number("validation split", self.validation_split, low=0.0, high=0.9)
         _check_int("seed", self.seed, 0, 2**32 - 1)
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ConfigError(
+                f"unknown learning-rate schedule {self.lr_schedule!r} "
+                f"(choose from {', '.join(LR_SCHEDULES)})"
+            )
         object.__setattr__(self, "learning_rate", float(self.learning_rate))
         object.__setattr__(self, "validation_split", float(self.validation_split))
 
@@ -155,12 +165,13 @@ class TrainingConfig:
 
     @classmethod
     def from_dict(cls, data: object) -> "TrainingConfig":
-        """Build from untrusted JSON data; unknown or missing keys are errors."""
+        """Build from untrusted JSON data; unknown or missing keys are errors (keys added
+        later, listed in ``_OPTIONAL_KEYS``, may be missing and take their defaults)."""
         if not isinstance(data, dict):
             raise ConfigError("training settings must be an object")
         names = {f.name for f in fields(cls)}
-        if set(data) != names:
-            extra, missing = set(data) - names, names - set(data)
+        if not names - _OPTIONAL_KEYS <= set(data) <= names:
+            extra, missing = set(data) - names, names - _OPTIONAL_KEYS - set(data)
             raise ConfigError(
                 f"training settings: unexpected {sorted(extra)} missing {sorted(missing)}"
             )
@@ -168,6 +179,9 @@ class TrainingConfig:
         if not isinstance(layers, list):
             raise ConfigError("layers must be a list")
         return cls(**{**data, "layers": tuple(layer_from_dict(item) for item in layers)})
+
+
+_OPTIONAL_KEYS = frozenset({"lr_schedule"})
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> None:

@@ -1,0 +1,213 @@
+"""Engine figures: epoch time of the reference model, 5-epoch test accuracies, strong preset.
+
+Run from the repository (the project installed, e.g. ``pip install -e .``)::
+
+    python benchmarks/bench_engine.py                       # everything, seeds 0,1,2
+    python benchmarks/bench_engine.py --json benchmarks/results/engine.json
+    python benchmarks/bench_engine.py --quick               # timing + Fashion-MNIST, seed 0
+    python benchmarks/bench_engine.py --only timing --epochs 7 --blas-threads 1
+
+What it measures (targets from issue 2):
+
+- ``timing``: the reference model (784 -> 128 relu -> 10 softmax, Adam 0.001, batch 32) on
+  the 60 000 Fashion-MNIST training images; median seconds per epoch (target <= 0.8 s) and
+  samples per second. A plain numpy loop (one epoch of the same model written the obvious
+  way, float32, preallocation-free) is timed in the same run for scale, because the
+  machine is shared and absolute times drift: compare the ratio.
+- ``fashion`` / ``mnist``: test accuracy after 5 epochs of the reference preset, for each
+  seed (targets >= 87.5 % and >= 97.5 %).
+- ``strong``: the "strong" preset (Dense and Dropout only) -- test accuracy (target
+  >= 90.0 %) and training seconds (target <= 60 s).
+
+Data come from ``dense_studio.data.load_dataset`` when available, else straight from the
+bundled IDX files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dense_studio.engine import PRESETS, EpochEnd, TrainingEnd, build_model  # noqa: E402
+
+TARGETS = {"epoch_seconds": 0.8, "fashion_mnist": 0.875, "mnist": 0.975, "strong": 0.90,
+           "strong_seconds": 60.0}
+
+
+# --- data -----------------------------------------------------------------------------
+
+def load(name: str):
+    try:
+        from dense_studio.data import load_dataset
+
+        ds = load_dataset(name)
+        return ds.x_train, ds.y_train, ds.x_test, ds.y_test
+    except Exception:  # the data package missing or failing: read the IDX files directly
+        pass
+    for base in (ROOT / "resources" / "datasets", ROOT.parent / "shared" / "datasets"):
+        folder = base / name
+        if folder.exists():
+            break
+    else:
+        raise SystemExit(f"no {name} data found")
+
+    def read(split):
+        with gzip.open(folder / f"{split}-images-idx3-ubyte.gz") as f:
+            x = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)
+        with gzip.open(folder / f"{split}-labels-idx1-ubyte.gz") as f:
+            y = np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64)
+        return x.astype(np.float32) / 255.0, y
+
+    return (*read("train"), *read("t10k"))
+
+
+# --- runs -----------------------------------------------------------------------------
+
+def run_preset(preset: str, data, seed: int, blas_threads, epochs=None) -> dict:
+    x, y, xt, yt = data
+    config = PRESETS[preset].replace(seed=seed, **({"epochs": epochs} if epochs else {}))
+    model = build_model(config.layers, x.shape[1:], int(y.max()) + 1, seed, config=config)
+    times = []
+    start = time.perf_counter()
+    end = None
+    for event in model.train(x, y, config.epochs, config.batch_size, seed=seed,
+                             blas_threads=blas_threads):
+        if isinstance(event, EpochEnd):
+            times.append(event.seconds)
+        elif isinstance(event, TrainingEnd):
+            end = event
+    wall = time.perf_counter() - start
+    result = model.evaluate(xt, yt)
+    return {"seed": seed, "status": end.status, "epoch_seconds": times,
+            "train_seconds": sum(times), "wall_seconds": wall,
+            "test_accuracy": result["accuracy"], "test_loss": result["loss"]}
+
+
+def naive_numpy_epoch(x, y, seed=0) -> float:
+    """One epoch of the reference model as a straightforward numpy program (for scale)."""
+    rng = np.random.default_rng(seed)
+    x = x.reshape(len(x), -1)
+    w1 = rng.uniform(-1, 1, (784, 128)).astype(np.float32) * np.float32(np.sqrt(6 / 912))
+    w2 = rng.uniform(-1, 1, (128, 10)).astype(np.float32) * np.float32(np.sqrt(6 / 138))
+    params = [w1, np.zeros(128, np.float32), w2, np.zeros(10, np.float32)]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    order = rng.permutation(len(x))
+    start = time.perf_counter()
+    for t, i in enumerate(range(0, len(x), 32), start=1):
+        idx = order[i:i + 32]
+        xb, yb = x[idx], y[idx]
+        z1 = xb @ params[0] + params[1]
+        h = np.maximum(z1, 0)
+        z2 = h @ params[2] + params[3]
+        p = np.exp(z2 - z2.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        p[np.arange(len(yb)), yb] -= 1
+        p /= len(yb)
+        dh = (p @ params[2].T) * (z1 > 0)
+        grads = [xb.T @ dh, dh.sum(0), h.T @ p, p.sum(0)]
+        alpha = 1e-3 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        for k, g in enumerate(grads):
+            m[k] = 0.9 * m[k] + 0.1 * g
+            v[k] = 0.999 * v[k] + 0.001 * g * g
+            params[k] -= alpha * m[k] / (np.sqrt(v[k]) + 1e-7)
+    return time.perf_counter() - start
+
+
+# --- report ---------------------------------------------------------------------------
+
+def pct(value: float) -> str:
+    return f"{100 * value:.2f} %"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=["timing", "fashion", "mnist", "strong"], action="append",
+                        help="run only these parts (repeatable); default all")
+    parser.add_argument("--epochs", type=int, default=5, help="timed epochs (default 5)")
+    parser.add_argument("--seeds", default="0,1,2", help="seeds for the accuracy runs")
+    parser.add_argument("--strong-seeds", default="0", help="seeds for the strong preset")
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="BLAS threads while training (default: the engine's choice)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain numpy epoch")
+    parser.add_argument("--quick", action="store_true", help="timing and Fashion-MNIST, seed 0")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    parts = set(args.only or ["timing", "fashion", "mnist", "strong"])
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    if args.quick:
+        parts, seeds = {"timing", "fashion"}, seeds[:1]
+    strong_seeds = [int(s) for s in args.strong_seeds.split(",") if s.strip()]
+    report: dict = {"machine": {"cpus": os.cpu_count(), "numpy": np.__version__,
+                                "load_average": os.getloadavg()}, "targets": TARGETS}
+    rows = []
+    fashion = load("fashion_mnist") if parts & {"timing", "fashion", "strong"} else None
+
+    if "timing" in parts:
+        run = run_preset("reference", fashion, seeds[0] if seeds else 0, args.blas_threads,
+                         epochs=args.epochs)
+        median = statistics.median(run["epoch_seconds"])
+        timing = {"epoch_seconds": run["epoch_seconds"], "median_epoch_seconds": median,
+                  "min_epoch_seconds": min(run["epoch_seconds"]),
+                  "samples_per_second": len(fashion[0]) / median}
+        if not args.no_baseline:
+            timing["plain_numpy_epoch_seconds"] = naive_numpy_epoch(fashion[0], fashion[1])
+            timing["speedup_vs_plain_numpy"] = timing["plain_numpy_epoch_seconds"] / median
+        report["timing"] = timing
+        rows.append(("reference median epoch", f"{median:.3f} s", "<= 0.8 s",
+                     median <= TARGETS["epoch_seconds"]))
+        rows.append(("  epochs (s)", " ".join(f"{t:.3f}" for t in run["epoch_seconds"]), "", None))
+        rows.append(("  samples / s", f"{timing['samples_per_second']:,.0f}", "", None))
+        if "plain_numpy_epoch_seconds" in timing:
+            rows.append(("  plain numpy epoch", f"{timing['plain_numpy_epoch_seconds']:.3f} s "
+                         f"(x{timing['speedup_vs_plain_numpy']:.2f})", "", None))
+
+    for name, target in (("fashion_mnist", TARGETS["fashion_mnist"]), ("mnist", TARGETS["mnist"])):
+        part = "fashion" if name == "fashion_mnist" else "mnist"
+        if part not in parts:
+            continue
+        data = fashion if name == "fashion_mnist" else load(name)
+        runs = [run_preset("reference", data, seed, args.blas_threads) for seed in seeds]
+        accuracies = [r["test_accuracy"] for r in runs]
+        report[name] = {"runs": runs, "min": min(accuracies), "max": max(accuracies),
+                        "mean": statistics.fmean(accuracies)}
+        rows.append((f"{name} 5-epoch test acc", f"{pct(min(accuracies))} .. {pct(max(accuracies))}",
+                     f">= {pct(target)}", min(accuracies) >= target))
+        rows.append(("  per seed", ", ".join(f"{s}: {pct(a)}" for s, a in zip(seeds, accuracies)),
+                     "", None))
+
+    if "strong" in parts:
+        runs = [run_preset("strong", fashion, seed, args.blas_threads) for seed in strong_seeds]
+        report["strong"] = {"config": PRESETS["strong"].to_dict(), "runs": runs}
+        for r in runs:
+            rows.append((f"strong preset (seed {r['seed']})", f"{pct(r['test_accuracy'])} in "
+                         f"{r['train_seconds']:.1f} s", ">= 90.00 % in <= 60 s",
+                         r["test_accuracy"] >= TARGETS["strong"]
+                         and r["train_seconds"] <= TARGETS["strong_seconds"]))
+
+    width = max(len(r[0]) for r in rows) + 2
+    print(f"load average at start: {report['machine']['load_average']}")
+    for label, value, target, ok in rows:
+        mark = "" if ok is None else ("  ok" if ok else "  MISSED")
+        print(f"{label:<{width}}{value:<32}{target}{mark}")
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=2))
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

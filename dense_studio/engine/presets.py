@@ -1,0 +1,64 @@
+"""Building a model from layer specs, and the named training presets.
+
+``build_model`` is the one place that turns the plain descriptions of ``spec.py`` into a
+``Sequential``: ``Flatten(input_shape)``, the hidden layers, then
+``Dense(num_classes, "softmax")`` -- the structure of the reference tf.keras model.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from dense_studio.engine.layers import Dense, Dropout, Flatten
+from dense_studio.engine.model import Sequential
+from dense_studio.engine.spec import DenseSpec, DropoutSpec, LayerSpec, TrainingConfig
+from dense_studio.errors import ConfigError
+
+
+def build_model(
+    layers: Sequence[LayerSpec],
+    input_shape: Sequence[int] = (28, 28),
+    num_classes: int = 10,
+    seed: int = 0,
+    config: Optional[TrainingConfig] = None,
+) -> Sequential:
+    """``Sequential([Flatten(input_shape), *hidden, Dense(num_classes, "softmax")])``,
+    built with weights initialized from ``seed``.
+
+    With ``config``, the model is also compiled from it (optimizer, learning rate and
+    learning-rate schedule) and keeps it as ``model.config``.
+    """
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+        raise ConfigError(f"num_classes must be a whole number of at least 2, not {num_classes!r}")
+    hidden = []
+    for spec in layers:
+        if isinstance(spec, DenseSpec):
+            hidden.append(Dense(spec.units, activation=spec.activation))
+        elif isinstance(spec, DropoutSpec):
+            hidden.append(Dropout(spec.rate))
+        else:
+            raise ConfigError(f"not a layer spec: {spec!r}")
+    model = Sequential([Flatten(input_shape=tuple(input_shape)), *hidden,
+                        Dense(num_classes, activation="softmax")])
+    model.build(seed=seed)
+    if config is not None:
+        model.compile(config.optimizer, config.learning_rate,
+                      lr_schedule=getattr(config, "lr_schedule", "constant"))
+        model.config = config
+    return model
+
+
+PRESETS: dict[str, TrainingConfig] = {
+    # The reference tf.keras model: Flatten, Dense(128, relu), Dense(10, softmax), Adam.
+    "reference": TrainingConfig(
+        dataset="fashion_mnist", layers=(DenseSpec(128, "relu"),), optimizer="adam",
+        learning_rate=1e-3, batch_size=32, epochs=5, validation_split=0.0, seed=0,
+    ),
+    # Provisional; tuned below.
+    "strong": TrainingConfig(
+        dataset="fashion_mnist",
+        layers=(DenseSpec(256, "relu"), DropoutSpec(0.2), DenseSpec(256, "relu"), DropoutSpec(0.2)),
+        optimizer="adam", learning_rate=1e-3, batch_size=128, epochs=20, validation_split=0.0,
+        seed=0, lr_schedule="cosine",
+    ),
+}
