@@ -163,12 +163,12 @@ def _run_window(args: argparse.Namespace) -> int:
                "see 'dense-studio --help' for the commands that need none")
         return EXIT_FAILED
     try:
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
         from dense_studio.ui import MainWindow
 
         app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "dense-studio"])
-        app.setApplicationName("Dense Studio")
         window = MainWindow()
         window.show()
     except DenseStudioError:
@@ -178,7 +178,36 @@ def _run_window(args: argparse.Namespace) -> int:
             raise
         _error(f"cannot start the window: {type(error).__name__}: {_one_line(error)}")
         return EXIT_FAILED
-    return int(app.exec())
+
+    # Ctrl+C in the terminal: close the window properly (it stops training and saves its
+    # settings) instead of being ignored while Qt's loop runs. Python only runs its signal
+    # handlers between bytecodes, so a timer gives it a chance every 200 ms.
+    import signal
+
+    interrupted = []
+
+    def on_interrupt(signum, frame):
+        interrupted.append(signum)
+        window.close()
+        app.quit()
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        previous = None
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
+    try:
+        code = int(app.exec())
+    finally:
+        heartbeat.stop()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    return code
 
 
 # --------------------------------------------------------------------------- train

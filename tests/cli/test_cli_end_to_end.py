@@ -222,3 +222,44 @@ def test_real_process_end_to_end(trained, images):
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert_one_line_error(result.stderr, "not a zip archive")
+
+
+def test_ctrl_c_during_training_is_one_line_exit_130(tmp_path):
+    import signal
+
+    path = tmp_path / "interrupted.dsmodel"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dense_studio", "train", "--dataset", "mnist", "--epochs", "500",
+         "--layers", "16", "--batch-size", "512", "--json", "--output", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A child inherits an ignored SIGINT (e.g. under nohup); make it the usual one.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        first = process.stdout.readline()  # one epoch done: training is under way
+        assert json.loads(first)["epoch"] == 1
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert err == "error: interrupted\n"
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_preset_then_explicit_options_override_it():
+    from argparse import Namespace
+
+    from dense_studio.cli import _training_config
+    from dense_studio.engine import PRESETS
+
+    blank = dict(preset=None, dataset=None, layers=None, epochs=None, batch_size=None,
+                 optimizer=None, learning_rate=None, validation_split=None, seed=None)
+    assert _training_config(Namespace(**blank)) == PRESETS["reference"]
+    for name, preset in PRESETS.items():
+        config = _training_config(Namespace(**{**blank, "preset": name, "epochs": 1,
+                                               "dataset": "MNIST", "layers": "8:tanh"}))
+        assert config.epochs == 1 and config.dataset == "mnist"
+        assert str(config.layers[0]) == "8:tanh"
+        assert (config.optimizer, config.learning_rate, config.batch_size) == (
+            preset.optimizer, preset.learning_rate, preset.batch_size)
