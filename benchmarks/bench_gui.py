@@ -80,15 +80,13 @@ def headless_throughput(dataset, epochs: int, blas: int | None) -> float:
     model = build_model((DenseSpec(128, "relu"),), input_shape=(28, 28), num_classes=10, seed=0)
     model.compile(optimizer="adam", learning_rate=1e-3)
     last = None
-    limiter = threadpool_limits(limits=blas, user_api="blas") if blas else None
-    try:
+    # A `with` block: threadpoolctl then hands OpenBLAS control back when it ends, so the
+    # window's worker thread can set its own limit afterwards.
+    with threadpool_limits(limits=blas, user_api="blas"):
         for event in model.train(dataset.x_train, dataset.y_train, epochs=epochs,
                                  batch_size=32, seed=0):
             if isinstance(event, BatchEnd):
                 last = event
-    finally:
-        if limiter is not None:
-            limiter.restore_original_limits()
     return last.samples_seen / last.elapsed
 
 

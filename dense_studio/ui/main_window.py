@@ -683,6 +683,7 @@ class MainWindow(QMainWindow):
             .replace("%3", dataset.title)
             .replace("%4", f"{held_out:,}".replace(",", " "))
         )
+        self.prediction.set_training(True)
         worker.start()
         self.trainingStarted.emit()
         return True
@@ -809,6 +810,7 @@ class MainWindow(QMainWindow):
         if worker is not None:
             worker.deleteLater()
         self.curves.end_run()
+        self.prediction.set_training(False)
         self._update_state()
         self.trainingEnded.emit(getattr(self, "_ended_status", "finished"))
 

@@ -7,6 +7,9 @@ runs through a *queued* connection, i.e. after the canvas has handled the mouse 
 painted the ink, so drawing never waits for the model. One prediction (preprocessing + a
 single-image forward pass) takes a few milliseconds.
 
+While a model trains, predictions are spaced further apart (30 a second), because every one
+of them is GUI-thread Python time that the training thread waits for (the GIL).
+
 The model used here belongs to the GUI thread: the window hands it a copy of the weights
 taken by the training worker at the end of each epoch, never the model being trained.
 """
@@ -27,8 +30,12 @@ __all__ = ["PredictionController"]
 log = logging.getLogger(__name__)
 
 #: Minimum time between two predictions while drawing. With ~3 ms per prediction this
-#: leaves the GUI thread mostly free, and keeps stroke-to-bars latency under one frame.
+#: keeps stroke-to-bars latency around one frame.
 MIN_INTERVAL_MS = 8
+#: The same while a model trains: every prediction (and the repaint of the bars and the
+#: preview) is GUI-thread Python time taken from the training thread, which shares the GIL;
+#: 30 updates a second still look live.
+TRAINING_INTERVAL_MS = 33
 
 
 class PredictionController(QObject):
@@ -46,6 +53,7 @@ class PredictionController(QObject):
         self._model = None
         self._style = "garment"
         self.last_seconds = 0.0  # duration of the last prediction, for the benchmark
+        self._min_interval = min_interval_ms
         self._throttle = QSignalThrottler(parent=self)
         self._throttle.setTimeout(min_interval_ms)
         self._throttle.triggered.connect(self.update_now, Qt.ConnectionType.QueuedConnection)
@@ -58,6 +66,10 @@ class PredictionController(QObject):
         if style is not None:
             self._style = style
         self.request()
+
+    def set_training(self, training: bool) -> None:
+        """Predict less often while a model trains (see TRAINING_INTERVAL_MS)."""
+        self._throttle.setTimeout(TRAINING_INTERVAL_MS if training else self._min_interval)
 
     def set_style(self, style: str) -> None:
         self._style = style

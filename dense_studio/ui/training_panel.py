@@ -269,15 +269,23 @@ class TrainingPanel(QWidget):
     def show_batch(self, event, total_samples: int) -> None:
         """Show a ``BatchEnd``; ``total_samples`` is epochs × training images of the run."""
         done = event.epoch * event.batches + event.batch
-        self.progressBar.setMaximum(max(1, event.epochs * event.batches))
-        self.progressBar.setValue(done)
-        self.progressBar.setFormat(
-            self.tr("Epoch %1/%2 · batch %3/%4")
-            .replace("%1", str(event.epoch + 1))
-            .replace("%2", str(event.epochs))
-            .replace("%3", str(event.batch))
-            .replace("%4", str(event.batches))
-        )
+        bar = self.progressBar
+        # QProgressBar repaints synchronously in setValue, i.e. while this Python slot holds
+        # the GIL the training thread needs; with updates off it repaints later, from the
+        # event loop, in C++ only.
+        bar.setUpdatesEnabled(False)
+        try:
+            bar.setMaximum(max(1, event.epochs * event.batches))
+            bar.setValue(done)
+            bar.setFormat(
+                self.tr("Epoch %1/%2 · batch %3/%4")
+                .replace("%1", str(event.epoch + 1))
+                .replace("%2", str(event.epochs))
+                .replace("%3", str(event.batch))
+                .replace("%4", str(event.batches))
+            )
+        finally:
+            bar.setUpdatesEnabled(True)
         rate = float(event.samples_per_second)
         now = time.monotonic()
         if now - self._speed_shown < SPEED_LABEL_SECONDS and event.batch < event.batches:
