@@ -22,9 +22,10 @@ from dense_studio.errors import DenseStudioError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-# Mirrors dense_studio.engine.spec.OPTIMIZERS (importing it here would pull in numpy via the
+# Mirror dense_studio.engine.spec.OPTIMIZERS / LR_SCHEDULES (importing it here would pull in numpy via the
 # engine package; a test keeps the two equal).
 OPTIMIZER_CHOICES = ("adam", "sgd", "rmsprop")
+LR_SCHEDULE_CHOICES = ("constant", "cosine")  # engine.spec.LR_SCHEDULES, same test
 BUNDLED_DATASETS = ("fashion_mnist", "mnist")
 
 
@@ -73,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=int, metavar="N", help="samples per step (32)")
     train.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, help="adam (default), sgd or rmsprop")
     train.add_argument("--learning-rate", type=float, metavar="LR", help="step size (0.001)")
+    train.add_argument(
+        "--lr-schedule", choices=LR_SCHEDULE_CHOICES,
+        help="constant (default) or cosine: decay the learning rate to 0 over the run",
+    )
     train.add_argument(
         "--validation-split", type=float, metavar="F",
         help="hold out this fraction of the training data (the last samples, as Keras) "
@@ -231,7 +236,7 @@ def _training_config(args: argparse.Namespace):
     changes = {
         "epochs": args.epochs, "batch_size": args.batch_size, "optimizer": args.optimizer,
         "learning_rate": args.learning_rate, "validation_split": args.validation_split,
-        "seed": args.seed,
+        "seed": args.seed, "lr_schedule": args.lr_schedule,
     }
     changes = {key: value for key, value in changes.items() if value is not None}
     if args.layers is not None:
@@ -357,10 +362,12 @@ def _train_header(config, dataset, n_train: int, validation) -> str:
     from dense_studio.engine.spec import format_layers
 
     val = f", {len(validation[0]):,} held out for validation" if validation is not None else ""
+    lr_schedule = getattr(config, "lr_schedule", "constant")
+    schedule = "" if lr_schedule == "constant" else f" ({lr_schedule} decay)"
     return (
         f"Training on {dataset.title}: {n_train:,} images{val}.\n"
         f"Hidden layers: {format_layers(config.layers) or '(none)'}; {config.optimizer} "
-        f"learning rate {config.learning_rate:g}, batch size {config.batch_size}, "
+        f"learning rate {config.learning_rate:g}{schedule}, batch size {config.batch_size}, "
         f"{config.epochs} epoch(s), seed {config.seed}."
     )
 

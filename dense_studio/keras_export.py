@@ -78,6 +78,18 @@ def render_script(loaded: LoadedModel, weights_name: str) -> str:
             lines.append(f"    tf.keras.layers.Dropout({layer.rate!r}),")
     lines.append(f"    tf.keras.layers.Dense({loaded.num_classes}, activation='softmax'),")
     optimizer = _OPTIMIZERS[config.optimizer]
+    learning_rate, learning_rate_source = repr(config.learning_rate), ""
+    if getattr(config, "lr_schedule", "constant") == "cosine":
+        # Only training uses it (evaluation does not), but the script should say how the
+        # model was trained: the rate decayed along a cosine to 0 over all the run's steps.
+        learning_rate = "learning_rate"
+        learning_rate_source = (
+            "# Trained with the learning rate decaying along a cosine to 0 over the run.\n"
+            f"train_size = int(len(dataset.x_train) * (1 - {config.validation_split!r}))\n"
+            f"steps = {config.epochs} * math.ceil(train_size / {config.batch_size})\n"
+            "learning_rate = tf.keras.optimizers.schedules.CosineDecay(\n"
+            f"    initial_learning_rate={config.learning_rate!r}, decay_steps=steps)\n\n"
+        )
     hidden = format_layers(config.layers) or "(none)"
     metrics = loaded.metrics or {}
     accuracy = metrics.get("test_accuracy")
@@ -101,7 +113,7 @@ Run it with TensorFlow installed:
     python {weights_name.removesuffix(".weights.npz")}.py
 """
 
-import pathlib
+{"import math" + chr(10) if learning_rate_source else ""}import pathlib
 
 import numpy as np
 import tensorflow as tf
@@ -117,7 +129,7 @@ model = tf.keras.Sequential([
 {chr(10).join(lines)}
 ])
 
-model.compile(optimizer=tf.keras.optimizers.{optimizer}(learning_rate={config.learning_rate!r}),
+{learning_rate_source}model.compile(optimizer=tf.keras.optimizers.{optimizer}(learning_rate={learning_rate}),
               loss=tf.keras.losses.SparseCategoricalCrossentropy(),
               metrics=['accuracy'])
 

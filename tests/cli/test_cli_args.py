@@ -15,7 +15,7 @@ import time
 import pytest
 
 from dense_studio import __version__
-from dense_studio.cli import OPTIMIZER_CHOICES, main
+from dense_studio.cli import LR_SCHEDULE_CHOICES, OPTIMIZER_CHOICES, main
 
 
 def run(capsys, *argv):
@@ -45,7 +45,7 @@ def test_train_help_names_every_option(capsys):
     assert code == 0
     for option in ("--dataset", "--layers", "--epochs", "--batch-size", "--optimizer",
                    "--learning-rate", "--validation-split", "--seed", "--output", "--json",
-                   "--preset"):
+                   "--preset", "--lr-schedule"):
         assert option in out
 
 
@@ -54,10 +54,11 @@ def test_version(capsys):
     assert code == 0 and out.strip() == f"dense-studio {__version__}"
 
 
-def test_optimizer_choices_match_the_engine():
-    from dense_studio.engine.spec import OPTIMIZERS
+def test_choices_match_the_engine():
+    from dense_studio.engine.spec import LR_SCHEDULES, OPTIMIZERS
 
     assert tuple(OPTIMIZER_CHOICES) == tuple(OPTIMIZERS)
+    assert tuple(LR_SCHEDULE_CHOICES) == tuple(LR_SCHEDULES)
 
 
 @pytest.mark.parametrize(

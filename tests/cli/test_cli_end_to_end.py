@@ -254,12 +254,15 @@ def test_preset_then_explicit_options_override_it():
     from dense_studio.engine import PRESETS
 
     blank = dict(preset=None, dataset=None, layers=None, epochs=None, batch_size=None,
-                 optimizer=None, learning_rate=None, validation_split=None, seed=None)
+                 optimizer=None, learning_rate=None, validation_split=None, seed=None,
+                 lr_schedule=None)
     assert _training_config(Namespace(**blank)) == PRESETS["reference"]
     for name, preset in PRESETS.items():
         config = _training_config(Namespace(**{**blank, "preset": name, "epochs": 1,
                                                "dataset": "MNIST", "layers": "8:tanh"}))
         assert config.epochs == 1 and config.dataset == "mnist"
         assert str(config.layers[0]) == "8:tanh"
-        assert (config.optimizer, config.learning_rate, config.batch_size) == (
-            preset.optimizer, preset.learning_rate, preset.batch_size)
+        assert (config.optimizer, config.learning_rate, config.batch_size, config.lr_schedule) == (
+            preset.optimizer, preset.learning_rate, preset.batch_size, preset.lr_schedule)
+    config = _training_config(Namespace(**{**blank, "preset": "strong", "lr_schedule": "constant"}))
+    assert config.lr_schedule == "constant"

@@ -131,3 +131,22 @@ def test_engine_activations_all_export():
 
     for name in ACTIVATIONS:
         assert _activation_source(name) == repr(name)
+
+
+def test_cosine_schedule_is_exported(tmp_path):
+    config = TrainingConfig(dataset="fashion_mnist", layers=(DenseSpec(32, "relu"),),
+                            batch_size=128, epochs=20, lr_schedule="cosine")
+    model = build_model(config.layers, input_shape=(28, 28), num_classes=10, seed=0)
+    path = tmp_path / "m.dsmodel"
+    save_model(model, path, config, "fashion_mnist", [f"c{i}" for i in range(10)])
+    source = render_script(load_model(path), "m.weights.npz")
+    ast.parse(source)
+    assert "import math\n" in source
+    assert "steps = 20 * math.ceil(train_size / 128)" in source
+    assert "tf.keras.optimizers.schedules.CosineDecay(" in source
+    assert "tf.keras.optimizers.Adam(learning_rate=learning_rate)" in source
+    # The constant case stays as simple as the reference code.
+    plain = render_script(load_model(path).__class__(
+        model, config.replace(lr_schedule="constant"), "fashion_mnist", tuple("abcdefghij"), None),
+        "m.weights.npz")
+    assert "import math" not in plain and "Adam(learning_rate=0.001)" in plain
