@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 
@@ -255,7 +256,9 @@ def _check_dataset_arg(name: str) -> str:
     name = name.strip()
     if name.lower().replace("-", "_") in BUNDLED_DATASETS:  # "Fashion-MNIST" works too
         return name.lower().replace("-", "_")
-    if name.startswith("tfds:") and len(name) > 5 and " " not in name:
+    # The same alphabet model files accept (model_file.check_dataset_name), so a run never
+    # fails at the very end when its model is saved.
+    if re.fullmatch(r"tfds:[A-Za-z0-9_][A-Za-z0-9_./:\-]{0,94}", name):
         return name
     hint = " (did you mean tfds:" + name + "?)" if name and ":" not in name else ""
     raise ConfigError(

@@ -66,6 +66,7 @@ def test_choices_match_the_engine():
     [
         (["train", "--dataset", "cifar"], ["unknown dataset 'cifar'", "tfds:"]),
         (["train", "--dataset", "tfds:"], ["unknown dataset"]),
+        (["train", "--dataset", "tfds:a'b"], ["unknown dataset"]),
         (["train", "--layers", "128:relu,,64"], ["--layers", "empty layer"]),
         (["train", "--layers", "abc"], ["--layers", "128:relu"]),
         (["train", "--layers", "128:bogus"], ["unknown activation 'bogus'"]),
