@@ -15,12 +15,12 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from dense_studio.ui.settings import ORGANIZATION, open_settings, read_str
 
-__all__ = ["run", "prepare_application", "choose_language", "ShownProbe", "REPORT_SHOWN_ENV"]
+__all__ = ["run", "prepare_application", "choose_language", "FirstFrame", "REPORT_SHOWN_ENV"]
 
 REPORT_SHOWN_ENV = "DENSE_STUDIO_REPORT_SHOWN"
 LANGUAGE_ENV = "DENSE_STUDIO_LANG"
@@ -70,25 +70,39 @@ def prepare_application(app: QCoreApplication | None = None) -> None:
         i18n.install_translator(app, choose_language())
 
 
-class ShownProbe(QObject):
-    """Prints the time of the window's first exposed, painted frame (launch benchmark)."""
+class FirstFrame(QObject):
+    """Emits ``shown`` once the window's first frame is on screen (exposed and painted).
 
-    def __init__(self, window) -> None:
+    With ``report`` it also prints ``dense-studio: shown <unix time>`` on stderr, for the
+    launch benchmark.
+    """
+
+    shown = Signal()
+
+    def __init__(self, window, report: bool = False) -> None:
         super().__init__(window)
         self._done = False
+        self._report = report
         handle = window.windowHandle()
         if handle is not None:
             handle.installEventFilter(self)
+            if handle.isExposed():
+                self._exposed()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         if not self._done and event.type() == QEvent.Type.Expose and watched.isExposed():
-            self._done = True
-            # The expose is painted right after this filter; report once that is done.
-            QTimer.singleShot(0, self._report)
+            self._exposed()
         return False
 
-    def _report(self) -> None:
-        print(f"dense-studio: shown {time.time():.6f}", file=sys.stderr, flush=True)
+    def _exposed(self) -> None:
+        self._done = True
+        # The expose is painted right after this filter returns; report once that is done.
+        QTimer.singleShot(0, self._emit)
+
+    def _emit(self) -> None:
+        if self._report:
+            print(f"dense-studio: shown {time.time():.6f}", file=sys.stderr, flush=True)
+        self.shown.emit()
 
 
 def run(argv: list[str] | None = None) -> int:

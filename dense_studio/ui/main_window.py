@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import FunctionWorker, QSignalDebouncer
 
 from dense_studio.data import DATASETS, load_dataset, read_image
 from dense_studio.engine import build_model
@@ -51,8 +49,9 @@ from dense_studio.engine.spec import (
 )
 from dense_studio.errors import DenseStudioError
 from dense_studio.model_file import load_model, save_model
-from dense_studio.ui.app import REPORT_SHOWN_ENV, ShownProbe, prepare_application
+from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame, prepare_application
 from dense_studio.ui.curves import TrainingCurves
+from dense_studio.ui.dataset_loader import DatasetLoader
 from dense_studio.ui.draw_canvas import BRUSH_MAX, BRUSH_MIN, DrawCanvas
 from dense_studio.ui.input_preview import InputPreview
 from dense_studio.ui.layer_editor import LayerEditor
@@ -68,7 +67,7 @@ from dense_studio.ui.settings import (
     read_str,
 )
 from dense_studio.ui.training_panel import TrainingPanel, format_duration
-from dense_studio.ui.training_worker import TrainingWorker, one_line
+from dense_studio.ui.text import one_line
 
 __all__ = ["MainWindow"]
 
@@ -113,7 +112,7 @@ class MainWindow(QMainWindow):
         self._datasets: dict[str, object] = {}
         self._dataset = None  # the loaded Dataset the window shows, or None while loading
         self._dataset_name = "fashion_mnist"
-        self._loader: _Loader | None = None
+        self._loader: DatasetLoader | None = None
         self._loading_name: str | None = None
         self._pending_dataset: str | None = None
         self._model = None
@@ -126,7 +125,7 @@ class MainWindow(QMainWindow):
         self._run_config: TrainingConfig | None = None
         self._run_total_samples = 0
         self._last_batch = None
-        self._worker: TrainingWorker | None = None
+        self._worker = None  # a TrainingWorker while a run's thread exists
         self._stopping = False
         self._model_path: Path | None = None
         self._showing_sample = False
@@ -144,9 +143,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Loading %1…").replace("%1", DATASETS.get(self._dataset_name, self._dataset_name))
         )
-        self._shown_probe_pending = bool(os.environ.get(REPORT_SHOWN_ENV))
-        # Load after the window had a chance to appear: the first frame comes first.
-        QTimer.singleShot(0, lambda: self._request_dataset(self._dataset_name))
+        # The dataset loads once the first frame is on screen (its thread would slow the
+        # first paint down), or after a second if the window is never shown.
+        self._started_loading = False
+        self._first_frame: FirstFrame | None = None
+        QTimer.singleShot(1000, self._after_first_frame)
 
     # ================================================================ construction
     def _build_widgets(self) -> None:
@@ -321,10 +322,13 @@ class MainWindow(QMainWindow):
         panel.stopClicked.connect(self._stop_clicked)
         panel.resetClicked.connect(self._reset_clicked)
         panel.datasetChanged.connect(self._dataset_chosen)
-        self._layers_debouncer = QSignalDebouncer(parent=self)
-        self._layers_debouncer.setTimeout(150)
-        self._layers_debouncer.triggered.connect(self._apply_layer_edit)
-        self.layerEditor.layersChanged.connect(lambda _layers: self._layers_debouncer.throttle())
+        # Rebuilding a big network takes a moment: wait until the edits pause (a slider drag
+        # emits many changes), then rebuild once.
+        self._layers_debouncer = QTimer(self)
+        self._layers_debouncer.setSingleShot(True)
+        self._layers_debouncer.setInterval(150)
+        self._layers_debouncer.timeout.connect(self._apply_layer_edit)
+        self.layerEditor.layersChanged.connect(lambda _layers: self._layers_debouncer.start())
         self.clearCanvasButton.clicked.connect(self.drawCanvas.clear)
         self.openImageButton.clicked.connect(self._open_image_dialog)
         self.randomSampleButton.clicked.connect(self.show_random_sample)
@@ -501,7 +505,7 @@ class MainWindow(QMainWindow):
             self._pending_dataset = name
             return
         self._loading_name = name
-        worker = _Loader(load_dataset, name)
+        worker = DatasetLoader(load_dataset, name, parent=self)
         worker.returned.connect(self._dataset_returned)
         worker.errored.connect(self._dataset_failed)
         worker.finished.connect(self._loader_finished)
@@ -517,6 +521,9 @@ class MainWindow(QMainWindow):
                     .replace("%1", str(name)).replace("%2", one_line(error)))
 
     def _loader_finished(self) -> None:
+        if self._loader is not None:
+            self._loader.wait(1.0)  # the thread is past its last line; let it end
+            self._loader.deleteLater()
         self._loader = None
         if self._closing:
             return
@@ -637,7 +644,7 @@ class MainWindow(QMainWindow):
         """Start a run with the panel's settings; False (with a message) if it cannot."""
         if self._worker is not None or self._dataset is None:
             return False
-        self._layers_debouncer.cancel()
+        self._layers_debouncer.stop()
         if tuple(self.layerEditor.hidden_layers()) != self._model_layers:
             if not self._rebuild_model(reason=None):
                 return False
@@ -657,6 +664,8 @@ class MainWindow(QMainWindow):
             validation = (x[-held_out:], y[-held_out:])
             x, y = x[:-held_out], y[:-held_out]
         batches = math.ceil(len(x) / config.batch_size)
+        from dense_studio.ui.training_worker import TrainingWorker  # superqt: load on demand
+
         worker = TrainingWorker(
             self._model, x, y, epochs=config.epochs, batch_size=config.batch_size,
             validation_data=validation, seed=config.seed, max_rate=self._progress_rate,
@@ -916,10 +925,10 @@ class MainWindow(QMainWindow):
             return False
         # Everything checked: now change the window.
         config = loaded.config
-        self._layers_debouncer.cancel()
+        self._layers_debouncer.stop()
         self._model_layers = tuple(config.layers)
         self.layerEditor.set_hidden_layers(config.layers)
-        self._layers_debouncer.cancel()
+        self._layers_debouncer.stop()
         self.trainingPanel.set_settings(config.to_dict())
         self.trainingPanel.set_dataset(loaded.dataset_name)
         self._model = loaded.model
@@ -995,9 +1004,17 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
-        if self._shown_probe_pending:
-            self._shown_probe_pending = False
-            ShownProbe(self)
+        if self._first_frame is None:
+            self._first_frame = FirstFrame(self, report=bool(os.environ.get(REPORT_SHOWN_ENV)))
+            self._first_frame.shown.connect(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """The window is on screen: now load the dataset (once)."""
+        if self._started_loading or self._closing:
+            return
+        self._started_loading = True
+        if self._dataset is None and self._loader is None:
+            self._request_dataset(self._dataset_name)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         """Stop training and wait for the thread (≤ 1 s normally), save settings, close."""
@@ -1011,23 +1028,9 @@ class MainWindow(QMainWindow):
                 self.hide()
                 worker.wait()
         if self._loader is not None:
-            self._loader.done.wait(10.0)  # loading takes about half a second
+            self._loader.wait(10.0)  # loading takes about half a second
         try:
             self.save_settings()
         except Exception:  # noqa: BLE001 - closing must never fail
             log.exception("could not save settings")
         super().closeEvent(event)
-
-
-class _Loader(FunctionWorker):
-    """A FunctionWorker that says, thread-safely, when its thread is done (for closing)."""
-
-    def __init__(self, func, *args, **kwargs):
-        super().__init__(func, *args, **kwargs)
-        self.done = threading.Event()
-
-    def run(self) -> None:  # in the pool thread
-        try:
-            super().run()
-        finally:
-            self.done.set()

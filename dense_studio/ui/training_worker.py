@@ -38,6 +38,7 @@ from superqt.utils import GeneratorWorker
 
 from dense_studio.engine import BatchEnd, EpochEnd, TrainingControl, TrainingEnd
 from dense_studio.errors import DenseStudioError
+from dense_studio.ui.text import one_line
 
 __all__ = [
     "BatchProgress",
@@ -91,18 +92,6 @@ class Failure:
     """Training raised; ``message`` is one line for the person at the window."""
 
     message: str
-
-
-def one_line(error: BaseException) -> str:
-    """A one-line message for ``error``: our own errors as they are, others with their type."""
-    if isinstance(error, DenseStudioError):
-        text = str(error)
-    elif isinstance(error, MemoryError):
-        text = "not enough memory for this network and batch size; try fewer units or a smaller batch"
-    else:
-        text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
-    return first[:300]
 
 
 class BatchSmoother:
