@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self._last_metrics: dict = {}
         self._run_config: TrainingConfig | None = None
         self._run_total_samples = 0
+        self._run_offset = 0.0
         self._last_batch = None
         self._worker = None  # a TrainingWorker while a run's thread exists
         self._stopping = False
@@ -679,6 +680,7 @@ class MainWindow(QMainWindow):
         self._worker = worker
         self._stopping = False
         self._run_config = config
+        self._run_offset = self._epochs_trained
         self._run_total_samples = len(x) * config.epochs
         self._last_batch = None
         self.curves.start_run(self._epochs_trained, config.epochs)
@@ -751,7 +753,7 @@ class MainWindow(QMainWindow):
         event = report.event
         self._sync_predictor(report.weights)
         self._set_trained(True)
-        self._epochs_trained = math.floor(self._epochs_trained) + 1.0
+        self._epochs_trained = self._run_offset + event.epoch + 1.0
         self._last_metrics = {"loss": event.loss, "accuracy": event.accuracy}
         if event.val_loss is not None:
             self._last_metrics.update(val_loss=event.val_loss, val_accuracy=event.val_accuracy)
@@ -771,8 +773,8 @@ class MainWindow(QMainWindow):
         self._sync_predictor(report.weights)
         partial = self._last_batch is not None and self._last_batch.batch < self._last_batch.batches
         if event.status == "stopped" and partial:
-            self._epochs_trained = math.floor(self._epochs_trained) + (
-                self._last_batch.batch / self._last_batch.batches)
+            last = self._last_batch
+            self._epochs_trained = self._run_offset + last.epoch + last.batch / last.batches
         if self._epochs_trained > 0 or (self._last_batch is not None and event.status != "diverged"):
             self._set_trained(True)
         history = event.history or {}

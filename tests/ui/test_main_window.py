@@ -208,6 +208,7 @@ def test_train_then_draw_and_predict_on_mnist(qtbot, settings):
     assert int(np.argmax(probabilities)) == 1, probabilities  # a vertical bar is a one
 
     # Random test samples carry their true label, and most are recognised.
+    window._rng = np.random.default_rng(1)  # the same 20 samples every time: no flakiness
     correct = 0
     for _ in range(20):
         click(qtbot, window.randomSampleButton)
