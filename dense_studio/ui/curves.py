@@ -3,15 +3,15 @@
 Each plot holds a fixed set of curve items created once: the current run's smoothed
 batch-level training curve, its per-epoch training points, its validation curve, and the
 same three for the previous run, drawn dimmed so two runs can be compared. New data only
-goes into numpy buffers; a timer pushes them to the items with ``setData`` five times a
-second (the two plots take turns, so one timer tick redraws one plot), so a fast training
-loop never makes the GUI thread redraw per batch.
+goes into numpy buffers; a timer pushes them to the items with ``setData`` (the two plots
+take turns, each redrawn 2.5 times a second), so a fast training loop never makes the GUI
+thread redraw per batch.
 
 Redrawing is kept cheap because GUI-thread Python time is taken from the training thread
 (they share the GIL) and shows up as event-loop stalls: only changed curves get new data;
 axis ranges are set by hand, with hysteresis (pyqtgraph's auto-range is off), so the axes
 rarely change; and the axes, whose grid lines span the plot, are cached as pixmaps instead
-of being replayed on every redraw (that alone halves a redraw).
+of being replayed on every redraw (that alone halves a redraw); so is the legend.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ __all__ = ["TrainingCurves"]
 
 TRAIN_COLOR = QColor(31, 119, 180)
 VALIDATION_COLOR = QColor(230, 110, 20)
-REFRESH_MS = 100  # one plot per tick, in turn: each plot is redrawn five times a second
+REFRESH_MS = 200  # one plot per tick, in turn: each plot is redrawn 2.5 times a second
 EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
 
 
@@ -94,6 +94,7 @@ class _MetricPlot:
         self.legend = legend
         legend.setBrush(pg.mkBrush(255, 255, 255, 200))
         legend.setLabelTextColor(QColor(40, 40, 40))
+        legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
         def curve(color: QColor, name: str | None, width: float = 2.0, symbol=None, dash=False):
             pen = pg.mkPen(color, width=width)
