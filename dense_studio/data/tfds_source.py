@@ -10,7 +10,10 @@ before any download. Every failure (no TensorFlow, unknown name, no network) bec
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,10 +53,11 @@ def load_tfds(name: str) -> TfdsData:
     image_key, label_key = _check_features(builder.info, name)
 
     try:
-        builder.download_and_prepare()
+        with _quiet_and_quick_download():
+            builder.download_and_prepare()
     except Exception as error:  # network, disk, missing helper package: all are one line
         raise DatasetError(
-            f"tfds:{name}: could not download or prepare it ({_one_line(error)}); "
+            f"tfds:{name}: could not download or prepare it ({_connection_hint(error)}); "
             "an internet connection is needed the first time"
         ) from None
     _check_size(builder.info, name)
@@ -119,6 +123,36 @@ def _import_tfds(name: str):
             f"install it with: {INSTALL_COMMAND}"
         ) from None
     return tfds
+
+
+@contextlib.contextmanager
+def _quiet_and_quick_download():
+    """While tensorflow-datasets downloads: its chatter goes to stderr (stdout may carry the
+    CLI's JSON lines), and offline it gives up in a second instead of retrying for minutes."""
+    try:
+        from tensorflow_datasets.core.download import downloader
+    except ImportError:  # a layout we do not know: keep its own retry policy
+        downloader = None
+    retries = getattr(downloader, "MAX_RETRIES", None)
+    if isinstance(retries, int):
+        downloader.MAX_RETRIES = min(retries, 2)
+    # One "Retrying..." warning per file and attempt, some from download threads that finish
+    # after we return: silenced for the rest of the process.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        if isinstance(retries, int):
+            downloader.MAX_RETRIES = retries
+
+
+def _connection_hint(error: BaseException) -> str:
+    """A short cause: offline is the usual one, and urllib3's own message is very long."""
+    text = _one_line(error)
+    if "NameResolutionError" in text or "Failed to resolve" in text:
+        return "cannot reach the download server: no internet connection?"
+    return text
 
 
 def _builder(tfds, name: str):

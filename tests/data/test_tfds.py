@@ -96,3 +96,20 @@ def test_download_failure_is_one_line(tfds, isolated_cache, monkeypatch):
     message = one_line_error("tfds:kmnist")
     assert "could not download" in message and "Failed to establish" in message
     assert "traceback" not in message
+
+
+def test_downloads_keep_stdout_clean_and_fail_fast_offline(capsys):
+    """stdout may carry the CLI's JSON lines; offline, tfds must not retry for minutes."""
+    from tensorflow_datasets.core.download import downloader
+
+    from dense_studio.data.tfds_source import _connection_hint, _quiet_and_quick_download
+
+    before = downloader.MAX_RETRIES
+    with _quiet_and_quick_download():
+        print("Downloading and preparing dataset...")
+        assert downloader.MAX_RETRIES <= 2
+    assert downloader.MAX_RETRIES == before
+    out, err = capsys.readouterr()
+    assert out == "" and "Downloading" in err
+    offline = ConnectionError("HTTPConnectionPool(host='x'): Max retries (Caused by NameResolutionError(...))")
+    assert "no internet connection" in _connection_hint(offline)
