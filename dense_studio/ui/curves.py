@@ -273,12 +273,10 @@ class TrainingCurves(QWidget):
     def refresh(self, metric: str | None = None) -> None:
         """Give the curve items of the current run the data that changed (one metric's
         plot, or both)."""
-        changed = False
         for name, plot in (("loss", self._loss), ("accuracy", self._accuracy)):
             if metric in (None, name):
-                changed |= self._push_items(plot.items(False), self._current[name].all())
-        if changed:
-            self._fit_ranges()
+                if self._push_items(plot.items(False), self._current[name].all()):
+                    self._fit_ranges(name)
 
     def _tick(self) -> None:
         """Timer slot: the plots take turns, so one tick redraws at most one plot."""
@@ -313,14 +311,17 @@ class TrainingCurves(QWidget):
         return [s.array() for runs in (self._current, self._previous)
                 for s in runs[metric].all() if s.chunks]
 
-    def _fit_ranges(self) -> None:
+    def _fit_ranges(self, only: str | None = None) -> None:
         """x: the run (or, when idle, all the data); y: the data with some slack. An axis
-        only changes when the data leaves it or fills less than half of it."""
+        only changes when the data leaves it or fills less than half of it. ``only``
+        limits this to one plot (the one just redrawn: the other is left alone)."""
         arrays = {metric: self._arrays(metric) for metric in ("loss", "accuracy")}
         x_high = self._run_end
         if x_high is None:
             x_high = max([5.0] + [float(a[:, 0].max()) for a in arrays["loss"]])
         for metric, plot in (("loss", self.lossPlot), ("accuracy", self.accuracyPlot)):
+            if only not in (None, metric):
+                continue
             item = plot.getPlotItem()
             if self._x_range.get(metric) != x_high:
                 item.setXRange(0.0, x_high, padding=0.02)
