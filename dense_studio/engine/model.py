@@ -218,18 +218,17 @@ class Sequential:
         return self._size
 
     def layer_rows(self) -> list[tuple[str, tuple, int]]:
-        """``[("dense (Dense)", (None, 128), 100480), ...]``: the rows of ``summary()``."""
+        """``[("dense", (None, 128), 100480), ...]``: name, output shape and parameter
+        count of each layer, the rows of ``summary()`` (which adds the type: "dense (Dense)")."""
         self._require_built()
-        return [
-            (f"{layer.name} ({type(layer).__name__})", (None, *layer.output_shape),
-             layer.count_params())
-            for layer in self.layers
-        ]
+        return [(layer.name, (None, *layer.output_shape), layer.count_params())
+                for layer in self.layers]
 
     def summary(self, unicode: bool = False) -> str:
         """Keras 3's summary table. ASCII lines by default (safe in any console);
         ``unicode=True`` draws Keras's box characters."""
-        rows = [(name, str(shape), f"{params:,}") for name, shape, params in self.layer_rows()]
+        rows = [(f"{name} ({type(layer).__name__})", str(shape), f"{params:,}")
+                for layer, (name, shape, params) in zip(self.layers, self.layer_rows())]
         header = ("Layer (type)", "Output Shape", "Param #")
         widths = [max(31, *(len(r[0]) for r in rows)), max(22, *(len(r[1]) for r in rows)),
                   max(13, *(len(r[2]) for r in rows))]

@@ -148,6 +148,8 @@ def test_stop_before_start_gives_only_the_end_event():
     assert len(events) == 1 and events[0].status == "stopped" and events[0].epochs_done == 0
 
 
+# (pytest shows numpy's overflow warnings that the engine silences for real use)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("optimizer,lr,scale", [("sgd", 10.0, 1e3), ("rmsprop", 1e36, 1),
                                                ("adam", 1e36, 1)])
 def test_divergence_restores_last_good_weights(optimizer, lr, scale):
@@ -178,6 +180,7 @@ def test_divergence_restores_last_good_weights(optimizer, lr, scale):
     assert model.fit(x / scale, y, epochs=1)["loss"]
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_fit_raises_on_divergence_with_a_one_line_message():
     x, y = blobs(n=200)
     model = small_model(optimizer="sgd", lr=10.0)
