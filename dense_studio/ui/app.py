@@ -97,7 +97,7 @@ class FirstFrame(QObject):
     def _exposed(self) -> None:
         self._done = True
         # The expose is painted right after this filter returns; report once that is done.
-        QTimer.singleShot(0, self._emit)
+        QTimer.singleShot(0, self, self._emit)
 
     def _emit(self) -> None:
         if self._report:

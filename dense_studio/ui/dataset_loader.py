@@ -47,9 +47,16 @@ class DatasetLoader(QObject):
         except Exception as error:  # noqa: BLE001 - reported to the user as a message
             if not isinstance(error, DenseStudioError):
                 log.exception("loading %s failed", self.name)
-            self.errored.emit(error)
+            self._emit(self.errored, error)
         else:
-            self.returned.emit(dataset)
+            self._emit(self.returned, dataset)
         finally:
             self.done.set()
-            self.finished.emit()
+            self._emit(self.finished)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window was deleted meanwhile: nobody is listening
+            pass

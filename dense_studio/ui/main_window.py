@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         # first paint down), or after a second if the window is never shown.
         self._started_loading = False
         self._first_frame: FirstFrame | None = None
-        QTimer.singleShot(1000, self._after_first_frame)
+        QTimer.singleShot(1000, self, self._after_first_frame)
 
     # ================================================================ construction
     def _build_widgets(self) -> None:
