@@ -3,11 +3,13 @@
 A plain Python thread runs ``load_dataset``; the result comes back to the GUI thread
 through queued Qt signals. (A thread rather than superqt's FunctionWorker: the first load
 starts right after the window appears, and importing superqt then would cost 0.2 s of
-GUI-thread time.)
+GUI-thread time.) The same thread can then import modules the window will need later
+(the training worker and superqt), so the first click on Start does not freeze for them.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 
@@ -27,9 +29,11 @@ class DatasetLoader(QObject):
     errored = Signal(object)
     finished = Signal()
 
-    def __init__(self, load, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, load, name: str, parent: QObject | None = None,
+                 preload: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self._load = load
+        self._preload = preload
         self.name = name
         self.done = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"load {name}", daemon=True)
@@ -50,6 +54,11 @@ class DatasetLoader(QObject):
             self._emit(self.errored, error)
         else:
             self._emit(self.returned, dataset)
+            for module in self._preload:
+                try:
+                    importlib.import_module(module)
+                except Exception:  # noqa: BLE001 - it will be imported (and fail) when used
+                    log.debug("could not preload %s", module, exc_info=True)
         finally:
             self.done.set()
             self._emit(self.finished)

@@ -506,7 +506,8 @@ class MainWindow(QMainWindow):
             self._pending_dataset = name
             return
         self._loading_name = name
-        worker = DatasetLoader(load_dataset, name, parent=self)
+        worker = DatasetLoader(load_dataset, name, parent=self,
+                               preload=("dense_studio.ui.training_worker",))
         worker.returned.connect(self._dataset_returned)
         worker.errored.connect(self._dataset_failed)
         worker.finished.connect(self._loader_finished)
@@ -514,7 +515,12 @@ class MainWindow(QMainWindow):
         worker.start()
 
     def _dataset_returned(self, dataset) -> None:
+        # Shown at once (the loader thread may still be preloading the training modules).
         self._datasets[dataset.name] = dataset
+        if dataset.name == self._dataset_name and self._pending_dataset is None \
+                and not self._closing:
+            self._apply_dataset(dataset)
+            self.datasetLoaded.emit(dataset.name)
 
     def _dataset_failed(self, error: Exception) -> None:
         name = DATASETS.get(self._loading_name or "", self._loading_name)
@@ -533,9 +539,10 @@ class MainWindow(QMainWindow):
             self._request_dataset(pending)
             return
         name = self._loading_name
-        if name in self._datasets and name == self._dataset_name:
-            self._apply_dataset(self._datasets[name])
-            self.datasetLoaded.emit(name)
+        if name in self._datasets:
+            if self._dataset is None and name == self._dataset_name:
+                self._apply_dataset(self._datasets[name])
+                self.datasetLoaded.emit(name)
         elif name == self._dataset_name:
             # Loading failed: go back to a dataset we have, if any.
             fallback = next(iter(self._datasets), None)
