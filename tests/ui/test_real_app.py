@@ -19,14 +19,35 @@ import pytest
 SCREEN = (1600, 1000)
 
 
+def _missing(message: str):
+    if os.environ.get("CI"):
+        pytest.fail(message + "; CI must install it")
+    pytest.skip(message)
+
+
 def _need(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        message = f"{tool} is not installed (Debian/Ubuntu: apt-get install xvfb imagemagick)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI must install it")
-        pytest.skip(message)
+        _missing(f"{tool} is not installed (Debian/Ubuntu: apt-get install xvfb imagemagick)")
     return path
+
+
+def _need_xcb_libraries() -> None:
+    """Qt's X11 plugin needs a few xcb libraries that a minimal system may lack."""
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    ldd = shutil.which("ldd")
+    if not plugin.is_file() or ldd is None:
+        return
+    output = subprocess.run([ldd, str(plugin)], capture_output=True, text=True).stdout
+    output += subprocess.run([ldd, str(plugin.parents[2] / "lib" / "libQt6XcbQpa.so.6")],
+                             capture_output=True, text=True).stdout
+    missing = sorted({line.split()[0] for line in output.splitlines() if "not found" in line})
+    if missing:
+        _missing(f"Qt's xcb platform plugin needs {', '.join(missing)} (Debian/Ubuntu: "
+                 "apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 "
+                 "libxkbcommon-x11-0)")
 
 
 @pytest.fixture
@@ -72,6 +93,7 @@ def _screenshot(display: str, path: Path) -> np.ndarray:
 
 
 def test_the_real_app_opens_on_a_virtual_screen(x_display, tmp_path):
+    _need_xcb_libraries()
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)  # the real X platform, not offscreen
     env.update(DISPLAY=x_display, DENSE_STUDIO_REPORT_SHOWN="1",
