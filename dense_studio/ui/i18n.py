@@ -44,7 +44,7 @@ def load_table(language: str) -> dict[str, str]:
     if len(raw) > _MAX_FILE_BYTES:
         return {}
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))  # editors may add a BOM
     except (UnicodeDecodeError, json.JSONDecodeError):
         return {}
     if not isinstance(data, dict):
