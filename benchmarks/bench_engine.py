@@ -3,6 +3,7 @@
 Run from the repository (the project installed, e.g. ``pip install -e .``)::
 
     python benchmarks/bench_engine.py                       # everything, seeds 0,1,2
+    python benchmarks/bench_engine.py --constant-too        # + the constant-rate recipe
     python benchmarks/bench_engine.py --json benchmarks/results/engine.json
     python benchmarks/bench_engine.py --quick               # timing + Fashion-MNIST, seed 0
     python benchmarks/bench_engine.py --only timing --epochs 7 --timing-threads 1
@@ -17,7 +18,8 @@ What it measures (targets from issue 2):
   On a busy machine 2 BLAS threads stall (each matmul waits for a thread that is not
   scheduled); 1 thread degrades gracefully. The load average is printed first.
 - ``fashion`` / ``mnist``: test accuracy after 5 epochs of the reference preset, for each
-  seed (targets >= 87.5 % and >= 97.5 %).
+  seed (targets >= 87.5 % and >= 97.5 %); ``--constant-too`` adds the same runs without
+  the preset's cosine learning-rate decay, i.e. exactly the tf.keras recipe.
 - ``strong``: the "strong" preset (Dense and Dropout only) -- test accuracy (target
   >= 90.0 %) and training seconds (target <= 60 s).
 
@@ -76,9 +78,10 @@ def load(name: str):
 
 # --- runs -----------------------------------------------------------------------------
 
-def run_preset(preset: str, data, seed: int, blas_threads, epochs=None) -> dict:
+def run_preset(preset: str, data, seed: int, blas_threads, epochs=None, **changes) -> dict:
     x, y, xt, yt = data
-    config = PRESETS[preset].replace(seed=seed, **({"epochs": epochs} if epochs else {}))
+    config = PRESETS[preset].replace(seed=seed, **({"epochs": epochs} if epochs else {}),
+                                     **changes)
     model = build_model(config.layers, x.shape[1:], int(y.max()) + 1, seed, config=config)
     times = []
     start = time.perf_counter()
@@ -146,6 +149,9 @@ def main(argv=None) -> int:
                         help="BLAS threads for the accuracy and strong runs (default: as "
                              "configured, i.e. OpenBLAS's own choice)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain numpy epoch")
+    parser.add_argument("--constant-too", action="store_true",
+                        help="also run the accuracy seeds with a constant learning rate (the "
+                             "exact tf.keras recipe, without the preset's cosine decay)")
     parser.add_argument("--quick", action="store_true", help="timing and Fashion-MNIST, seed 0")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     args = parser.parse_args(argv)
@@ -200,6 +206,13 @@ def main(argv=None) -> int:
                      f">= {pct(target)}", min(accuracies) >= target))
         rows.append(("  per seed", ", ".join(f"{s}: {pct(a)}" for s, a in zip(seeds, accuracies)),
                      "", None))
+        if args.constant_too:
+            runs = [run_preset("reference", data, seed, args.blas_threads, lr_schedule="constant")
+                    for seed in seeds]
+            accuracies = [r["test_accuracy"] for r in runs]
+            report[name]["constant_rate_runs"] = runs
+            rows.append(("  constant rate (tf.keras recipe)",
+                         ", ".join(f"{s}: {pct(a)}" for s, a in zip(seeds, accuracies)), "", None))
 
     if "strong" in parts:
         runs = [run_preset("strong", fashion, seed, args.blas_threads) for seed in strong_seeds]

@@ -220,6 +220,9 @@ class Activation:
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
 
+    def __str__(self) -> str:
+        return self.name
+
 
 _REGISTRY = {
     "linear": Activation("linear", _linear_forward, _linear_backward),

@@ -45,13 +45,14 @@ def test_build_model_with_config_compiles():
     cfg = PRESETS["reference"]
     model = build_model(cfg.layers, seed=cfg.seed, config=cfg)
     assert model.config is cfg and model.optimizer.name == "adam"
-    assert model.optimizer.learning_rate == 1e-3
+    assert model.optimizer.learning_rate == 1e-3 and model.lr_schedule == "cosine"
 
 
 def test_presets():
     ref = PRESETS["reference"]
     assert (ref.layers, ref.optimizer, ref.learning_rate, ref.batch_size, ref.epochs) == (
         (DenseSpec(128, "relu"),), "adam", 1e-3, 32, 5)
+    assert ref.lr_schedule == "cosine"
     strong = PRESETS["strong"]
     assert all(isinstance(layer, (DenseSpec, DropoutSpec)) for layer in strong.layers)
 
