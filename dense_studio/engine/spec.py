@@ -128,8 +128,10 @@ class TrainingConfig:
     epochs: int = 5
     validation_split: float = 0.0
     seed: int = 0
-    # Added after version 1 of the settings; older files without it mean "constant".
-    lr_schedule: str = "constant"
+    # "cosine" (the reference preset) decays learning_rate to 0 over the run; "constant" is
+    # tf.keras's plain behaviour. Added after the first settings files: a file without the
+    # key was trained with a constant rate, so from_dict reads it as "constant".
+    lr_schedule: str = "cosine"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
@@ -166,7 +168,7 @@ class TrainingConfig:
     @classmethod
     def from_dict(cls, data: object) -> "TrainingConfig":
         """Build from untrusted JSON data; unknown or missing keys are errors (keys added
-        later, listed in ``_OPTIONAL_KEYS``, may be missing and take their defaults)."""
+        later, in ``_LEGACY_VALUES``, may be missing: they take their pre-existing meaning)."""
         if not isinstance(data, dict):
             raise ConfigError("training settings must be an object")
         names = {f.name for f in fields(cls)}
@@ -178,10 +180,13 @@ class TrainingConfig:
         layers = data["layers"]
         if not isinstance(layers, list):
             raise ConfigError("layers must be a list")
+        data = {**_LEGACY_VALUES, **data}
         return cls(**{**data, "layers": tuple(layer_from_dict(item) for item in layers)})
 
 
-_OPTIONAL_KEYS = frozenset({"lr_schedule"})
+# Keys added later, with the value that a file written before them implies.
+_LEGACY_VALUES = {"lr_schedule": "constant"}
+_OPTIONAL_KEYS = frozenset(_LEGACY_VALUES)
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> None:

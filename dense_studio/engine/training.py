@@ -192,6 +192,8 @@ class _Plan:
         self.log_sum = np.empty((batch, 1), dtype)
         self.argmax = np.empty(batch, np.int64)
         self.hits = np.empty(batch, bool)
+        self.product_fits = batch * math.log10(max(classes, 2)) < 300
+        self.ones = np.ones(batch, dtype)  # bias gradients as ones @ d (BLAS beats a reduce)
         self.stages: list = []
         a = self.x
         dense_seen = False
@@ -273,8 +275,14 @@ class _Plan:
         true_logit_sum = float(np.vdot(logits, self.onehot))
         np.exp(logits, out=logits)
         np.add.reduce(logits, axis=1, keepdims=True, out=self.row_sum)
-        np.log(self.row_sum, out=self.log_sum)
-        loss_sum = float(np.add.reduce(self.log_sum, axis=None)) - true_logit_sum
+        if self.product_fits:
+            # sum(log(s)) as log(prod(s)): one call instead of two; each s is in [1, classes]
+            # so the float64 product cannot overflow for this batch size.
+            loss_sum = math.log(np.multiply.reduce(self.row_sum, axis=None, dtype=np.float64))
+        else:
+            np.log(self.row_sum, out=self.log_sum)
+            loss_sum = float(np.add.reduce(self.log_sum, axis=None))
+        loss_sum -= true_logit_sum
         np.equal(self.argmax, self.y, out=self.hits)
         correct = int(np.count_nonzero(self.hits))
         if want_delta:
@@ -292,7 +300,7 @@ class _Plan:
                     st.backward(st.z, st.y, d, d, st.work)
                 np.dot(st.input.T, d, out=st.grad_kernel)
                 if st.grad_bias is not None:
-                    np.add.reduce(d, axis=0, out=st.grad_bias)
+                    np.dot(self.ones, d, out=st.grad_bias)
                 if st.l2:
                     np.multiply(st.kernels[cur], 2.0 * st.l2 * grad_scale, out=st.reg_tmp)
                     st.grad_kernel += st.reg_tmp

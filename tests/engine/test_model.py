@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from dense_studio.engine import (PRESETS, Dense, DenseSpec, Dropout, DropoutSpec, Flatten,
-                                 Sequential, build_model, parse_layers)
+                                 Sequential, TrainingConfig, build_model, parse_layers)
 from dense_studio.errors import ConfigError
 
 from .helpers import blobs
@@ -52,7 +52,7 @@ def test_presets():
     ref = PRESETS["reference"]
     assert (ref.layers, ref.optimizer, ref.learning_rate, ref.batch_size, ref.epochs) == (
         (DenseSpec(128, "relu"),), "adam", 1e-3, 32, 5)
-    assert ref.lr_schedule == "cosine"
+    assert ref.lr_schedule == "cosine" and ref == TrainingConfig()
     strong = PRESETS["strong"]
     assert all(isinstance(layer, (DenseSpec, DropoutSpec)) for layer in strong.layers)
 

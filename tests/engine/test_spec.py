@@ -20,12 +20,14 @@ def test_bad_layer_text(text):
 
 
 def test_lr_schedule_is_a_backward_compatible_field():
-    config = TrainingConfig(lr_schedule="cosine")
+    assert TrainingConfig().lr_schedule == "cosine"  # the reference preset's
+    config = TrainingConfig(lr_schedule="constant")
     data = config.to_dict()
-    assert data["lr_schedule"] == "cosine"
+    assert data["lr_schedule"] == "constant"
     assert TrainingConfig.from_dict(data) == config
+    assert TrainingConfig.from_dict(TrainingConfig().to_dict()) == TrainingConfig()
     old = TrainingConfig().to_dict()
-    del old["lr_schedule"]  # settings written before the field existed
+    del old["lr_schedule"]  # settings written before the field existed: constant rate
     assert TrainingConfig.from_dict(old).lr_schedule == "constant"
     with pytest.raises(ConfigError, match="schedule"):
         TrainingConfig(lr_schedule="step")
