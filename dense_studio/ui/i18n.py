@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 LANGUAGES = {"en": "English", "zh_TW": "繁體中文"}
 _MAX_FILE_BYTES = 1_000_000
@@ -53,10 +53,33 @@ def load_table(language: str) -> dict[str, str]:
 
 
 def install_translator(app: QCoreApplication, language: str) -> JsonTranslator | None:
-    """Install the translation for ``language`` on ``app``; None when English is used."""
+    """Install the translation for ``language`` on ``app``; None when English is used.
+
+    Qt's own texts (dialog buttons, context menus) come from the ``qtbase`` translation
+    that PySide6 ships, and the default locale follows the language so that Chinese text
+    is drawn with Traditional Chinese glyph shapes even on an English system.
+    """
     table = load_table(language)
     if not table:
         return None
+    QLocale.setDefault(QLocale(language))
     translator = JsonTranslator(table, app)
-    app.installTranslator(translator)
+    translator.qt_own = QTranslator(translator)
+    if translator.qt_own.load(
+        f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
+        app.installTranslator(translator.qt_own)
+    app.installTranslator(translator)  # installed last: asked first
     return translator
+
+
+def remove_translator(app: QCoreApplication, translator: JsonTranslator) -> None:
+    """Undo :func:`install_translator` (back to English and the system's locale)."""
+    app.removeTranslator(translator)
+    app.removeTranslator(translator.qt_own)
+    QLocale.setDefault(QLocale.system())
+
+
+def class_name_for_display(name: str) -> str:
+    """A dataset's class name in the window's language (files keep the English name)."""
+    return QCoreApplication.translate("ClassNames", name)

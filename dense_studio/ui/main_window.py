@@ -53,6 +53,7 @@ from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame, prepare_applicatio
 from dense_studio.ui.curves import TrainingCurves
 from dense_studio.ui.dataset_loader import DatasetLoader
 from dense_studio.ui.draw_canvas import BRUSH_MAX, BRUSH_MIN, DrawCanvas
+from dense_studio.ui.i18n import class_name_for_display
 from dense_studio.ui.input_preview import InputPreview
 from dense_studio.ui.layer_editor import LayerEditor
 from dense_studio.ui.names import name_widget
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
 
         self._datasets: dict[str, object] = {}
         self._dataset = None  # the loaded Dataset the window shows, or None while loading
+        self._file_class_names: tuple = ()  # class names of an opened model file, as stored
         self._dataset_name = "fashion_mnist"
         self._loader: DatasetLoader | None = None
         self._loading_name: str | None = None
@@ -556,7 +558,7 @@ class MainWindow(QMainWindow):
     def _apply_dataset(self, dataset) -> None:
         self._dataset = dataset
         self._dataset_name = dataset.name
-        self.predictionChart.set_class_names(dataset.class_names)
+        self.predictionChart.set_class_names(tuple(map(class_name_for_display, dataset.class_names)))
         self.prediction.set_style(dataset.style)
         self.layerEditor.set_io(dataset.input_shape, dataset.num_classes)
         if self._model_dataset is not None and self._model_dataset != dataset.name:
@@ -574,9 +576,10 @@ class MainWindow(QMainWindow):
         self._update_state()
 
     def _class_names(self) -> tuple:
+        """The class names as the data names them (the chart shows them translated)."""
         if self._dataset is not None:
             return tuple(self._dataset.class_names)
-        return tuple(self.predictionChart.class_names())
+        return self._file_class_names or tuple(self.predictionChart.class_names())
 
     # ================================================================ the model
     def _num_classes(self) -> int:
@@ -843,7 +846,7 @@ class MainWindow(QMainWindow):
             return None
         index = int(self._rng.integers(len(self._dataset.x_test)))
         self._show_picture(self._dataset.x_test[index])
-        label = self._dataset.class_names[int(self._dataset.y_test[index])]
+        label = class_name_for_display(self._dataset.class_names[int(self._dataset.y_test[index])])
         self.sampleLabel.setText(
             self.tr("Test image #%1 — true label: <b>%2</b>").replace("%1", str(index))
             .replace("%2", label))
@@ -945,7 +948,8 @@ class MainWindow(QMainWindow):
                                       num_classes=loaded.num_classes, seed=config.seed)
         self._model_dataset = loaded.dataset_name
         self._dataset_name = loaded.dataset_name
-        self.predictionChart.set_class_names(loaded.class_names)
+        self._file_class_names = tuple(loaded.class_names)
+        self.predictionChart.set_class_names(tuple(map(class_name_for_display, loaded.class_names)))
         self._sync_predictor()
         metrics = loaded.metrics or {}
         epochs = metrics.get("epochs_trained")
