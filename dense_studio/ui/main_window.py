@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -49,11 +49,11 @@ from dense_studio.engine.spec import (
 )
 from dense_studio.errors import DenseStudioError
 from dense_studio.model_file import load_model, save_model
-from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame, prepare_application
+from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame, choose_language, prepare_application
 from dense_studio.ui.curves import TrainingCurves
 from dense_studio.ui.dataset_loader import DatasetLoader
 from dense_studio.ui.draw_canvas import BRUSH_MAX, BRUSH_MIN, DrawCanvas
-from dense_studio.ui.i18n import class_name_for_display
+from dense_studio.ui.i18n import LANGUAGES, class_name_for_display
 from dense_studio.ui.input_preview import InputPreview
 from dense_studio.ui.layer_editor import LayerEditor
 from dense_studio.ui.names import name_widget
@@ -314,10 +314,28 @@ class MainWindow(QMainWindow):
         self.resetAction.triggered.connect(self._reset_clicked)
         train.addAction(self.resetAction)
 
+        self._build_language_menu(self.menuBar().addMenu(self.tr("&Language")))
+
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About Dense Studio"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_language_menu(self, menu) -> None:
+        """English / 繁體中文: each language named in itself; applies at the next start."""
+        self.languageGroup = QActionGroup(self)
+        current = read_str(self._settings, "ui/language", "") or choose_language()
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self, checkable=True, checked=code == current)
+            action.setData(code)
+            action.setObjectName(f"language_{code}")
+            self.languageGroup.addAction(action)
+            menu.addAction(action)
+        self.languageGroup.triggered.connect(self._language_chosen)
+
+    def _language_chosen(self, action) -> None:
+        self._settings.setValue("ui/language", action.data())
+        self._status(self.tr("The language changes when Dense Studio starts again."))
 
     def _connect(self) -> None:
         panel = self.trainingPanel

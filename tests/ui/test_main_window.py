@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -417,6 +417,17 @@ def test_settings_and_geometry_are_remembered(qtbot, settings):
     assert second.layerEditor.hidden_layers() == (DenseSpec(64, "tanh"), DropoutSpec(0.2))
     assert second.model().count_params() == 784 * 64 + 64 + 64 * 10 + 10
     assert second.mainSplitter.sizes() == sizes
+
+
+def test_language_menu_remembers_the_choice_for_the_next_start(qtbot, settings):
+    window = make_window(qtbot, settings)
+    chinese = window.findChild(QAction, "language_zh_TW")
+    english = window.findChild(QAction, "language_en")
+    assert english.isChecked() and not chinese.isChecked()
+    chinese.trigger()
+    assert chinese.isChecked() and not english.isChecked()
+    assert settings.value("ui/language") == "zh_TW"
+    assert "starts again" in window.statusBar().currentMessage()
 
 
 def test_damaged_settings_fall_back_to_defaults(qtbot, settings):
