@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import os
 import statistics
 import sys
@@ -122,12 +123,54 @@ def naive_numpy_epoch(x, y, seed=0) -> float:
         p /= len(yb)
         dh = (p @ params[2].T) * (z1 > 0)
         grads = [xb.T @ dh, dh.sum(0), h.T @ p, p.sum(0)]
-        alpha = 1e-3 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        alpha = 1e-3 * math.sqrt(1 - 0.999**t) / (1 - 0.9**t)  # a Python float: stays float32
         for k, g in enumerate(grads):
             m[k] = 0.9 * m[k] + 0.1 * g
             v[k] = 0.999 * v[k] + 0.001 * g * g
             params[k] -= alpha * m[k] / (np.sqrt(v[k]) + 1e-7)
     return time.perf_counter() - start
+
+
+def step_profile(data, steps: int = 1875) -> dict:
+    """CPU microseconds per training step of the reference model, by phase (1 BLAS thread,
+    this thread's CPU time, so time lost to other processes does not count)."""
+    from threadpoolctl import threadpool_limits
+
+    from dense_studio.engine.training import _Plan
+
+    x, y = data[0], data[1]
+    config = PRESETS["reference"]
+    model = build_model(config.layers, x.shape[1:], int(y.max()) + 1, 0, config=config)
+    x2, y2 = model._inputs(x), model._labels(y, len(x))
+    model._ensure_training_buffers()
+    optimizer = model.optimizer
+    optimizer.build(model._size)
+    plan = _Plan(model, 32, training=True)
+    order = np.random.default_rng(0).permutation(len(x2))
+    buffers, grads = model._buffers, model._grad
+    names = ("gather", "forward", "loss", "backward", "optimizer")
+    totals = dict.fromkeys(names, 0.0)
+    clock = time.thread_time
+    with threadpool_limits(limits=1, user_api="blas"):
+        for i in range(min(steps, len(x2) // 32)):
+            t0 = clock()
+            idx = order[i * 32:(i + 1) * 32]
+            np.take(x2, idx, axis=0, out=plan.x, mode="clip")
+            np.take(y2, idx, out=plan.y, mode="clip")
+            t1 = clock()
+            plan.forward(0)
+            t2 = clock()
+            scale = optimizer.grad_scale()
+            plan.loss(True, scale / 32)
+            t3 = clock()
+            plan.backward(0, scale)
+            t4 = clock()
+            optimizer.step(buffers[0], grads, buffers[1])
+            t5 = clock()
+            for name, value in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+                totals[name] += value
+    count = min(steps, len(x2) // 32)
+    return {name: 1e6 * value / count for name, value in totals.items()}
 
 
 # --- report ---------------------------------------------------------------------------
@@ -167,6 +210,11 @@ def main(argv=None) -> int:
 
     if "timing" in parts:
         from threadpoolctl import threadpool_limits
+
+        profile = step_profile(fashion)
+        report["step_profile_cpu_us"] = profile
+        rows.append(("CPU µs per step, 1 thread", "  ".join(f"{k} {v:.0f}" for k, v in profile.items())
+                     + f"  = {sum(profile.values()):.0f}", "", None))
 
         report["timing"] = {}
         for threads in [int(t) for t in args.timing_threads.split(",") if t.strip()]:
