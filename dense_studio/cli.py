@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--learning-rate", type=float, metavar="LR", help="step size (0.001)")
     train.add_argument(
         "--lr-schedule", choices=LR_SCHEDULE_CHOICES,
-        help="constant (default) or cosine: decay the learning rate to 0 over the run",
+        help="cosine (default): decay the learning rate to 0 over the run, or constant",
     )
     train.add_argument(
         "--validation-split", type=float, metavar="F",

@@ -379,6 +379,7 @@ class MainWindow(QMainWindow):
             "epochs": read_int(s, "training/epochs", 5, 1, 1000),
             "validation_split": read_float(s, "training/validationSplit", 0.1, 0.0, 0.9),
             "seed": read_int(s, "training/seed", 0, 0, 2**31 - 1),
+            "lr_schedule": read_str(s, "training/lrSchedule", "cosine"),
         })
         self.drawCanvas.set_brush_size(read_int(s, "canvas/brushSize", self.drawCanvas.brush_size,
                                                 BRUSH_MIN, BRUSH_MAX))
@@ -433,6 +434,7 @@ class MainWindow(QMainWindow):
         s.setValue("training/epochs", values["epochs"])
         s.setValue("training/validationSplit", values["validation_split"])
         s.setValue("training/seed", values["seed"])
+        s.setValue("training/lrSchedule", values["lr_schedule"])
         s.setValue("network/layers", format_layers(self.layerEditor.hidden_layers()))
         s.setValue("canvas/brushSize", self.drawCanvas.brush_size)
         s.sync()
@@ -679,7 +681,8 @@ class MainWindow(QMainWindow):
                 return False
         try:
             config = self._config()
-            self._model.compile(optimizer=config.optimizer, learning_rate=config.learning_rate)
+            self._model.compile(optimizer=config.optimizer, learning_rate=config.learning_rate,
+                                lr_schedule=config.lr_schedule)
         except DenseStudioError as error:
             self._error(self.tr("Training"), str(error))
             return False

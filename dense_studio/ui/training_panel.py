@@ -11,6 +11,7 @@ import time
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
@@ -128,6 +129,12 @@ class TrainingPanel(QWidget):
         self.speedLabel = QLabel(" ")
         self.speedLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         name_widget(self.speedLabel, "speedLabel", self.tr("Training speed and time left"))
+        self.decayCheck = QCheckBox(self.tr("Cosine learning-rate decay"))
+        self.decayCheck.setChecked(True)
+        self.decayCheck.setToolTip(self.tr(
+            "Lower the learning rate smoothly to 0 over the run: big steps first, fine steps "
+            "at the end (Keras: CosineDecay)"))
+        name_widget(self.decayCheck, "decayCheck", self.tr("Cosine learning-rate decay"))
         self.messageLabel = QLabel()
         self.messageLabel.setWordWrap(True)
         self.messageLabel.setVisible(False)
@@ -151,6 +158,7 @@ class TrainingPanel(QWidget):
                 grid.addWidget(label, row, 2 * column)
                 span = 3 if widget2 is None else 1
                 grid.addWidget(widget, row, 2 * column + 1, 1, span)
+        grid.addWidget(self.decayCheck, len(rows), 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
@@ -178,6 +186,7 @@ class TrainingPanel(QWidget):
                      self.validationSpin, self.seedSpin):
             spin.valueChanged.connect(self.settingsChanged)
         self.optimizerCombo.currentIndexChanged.connect(self.settingsChanged)
+        self.decayCheck.toggled.connect(self.settingsChanged)
         self.set_state("loading")
 
     # -- settings ----------------------------------------------------------------------
@@ -207,6 +216,7 @@ class TrainingPanel(QWidget):
             "epochs": int(self.epochsSpin.value()),
             "validation_split": self.validationSpin.value() / 100.0,
             "seed": int(self.seedSpin.value()),
+            "lr_schedule": "cosine" if self.decayCheck.isChecked() else "constant",
         }
 
     def set_settings(self, values: dict) -> None:
@@ -226,6 +236,8 @@ class TrainingPanel(QWidget):
             self.validationSpin.setValue(int(round(float(values["validation_split"]) * 100)))
         if "seed" in values:
             self.seedSpin.setValue(min(MAX_SEED, int(values["seed"])))
+        if "lr_schedule" in values:
+            self.decayCheck.setChecked(values["lr_schedule"] == "cosine")
 
     # -- state -------------------------------------------------------------------------
     @property
@@ -238,7 +250,8 @@ class TrainingPanel(QWidget):
         self._state = state
         busy = state in ("training", "paused", "stopping")
         for widget in (self.datasetCombo, self.optimizerCombo, self.learningRateSpin,
-                       self.batchSizeSpin, self.epochsSpin, self.validationSpin, self.seedSpin):
+                       self.batchSizeSpin, self.epochsSpin, self.validationSpin, self.seedSpin,
+                       self.decayCheck):
             widget.setEnabled(not busy)
         self.datasetCombo.setEnabled(state == "idle")
         self.trainButton.setEnabled(state in ("idle", "training", "paused"))

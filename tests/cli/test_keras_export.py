@@ -35,7 +35,7 @@ def run_main(*argv):
 def test_script_reads_like_the_reference_code(tmp_path):
     config = TrainingConfig(dataset="fashion_mnist",
                             layers=(DenseSpec(128, "relu"), DropoutSpec(0.2), DenseSpec(64, "tanh")),
-                            optimizer="rmsprop", learning_rate=0.0005)
+                            optimizer="rmsprop", learning_rate=0.0005, lr_schedule="constant")
     model = build_model(config.layers, input_shape=(28, 28), num_classes=10, seed=0)
     path = tmp_path / "m.dsmodel"
     save_model(model, path, config, "fashion_mnist", [f"c{i}" for i in range(10)])

@@ -134,7 +134,7 @@ def test_panel_settings_round_trip(qtbot):
     panel = TrainingPanel()
     qtbot.addWidget(panel)
     values = {"optimizer": "rmsprop", "learning_rate": 0.0005, "batch_size": 128,
-              "epochs": 12, "validation_split": 0.25, "seed": 42}
+              "epochs": 12, "validation_split": 0.25, "seed": 42, "lr_schedule": "constant"}
     panel.set_settings(values)
     assert panel.settings() == {"dataset": "fashion_mnist", **values}
     assert panel.set_dataset("mnist") and panel.dataset() == "mnist"

@@ -122,7 +122,8 @@ def test_training_controls_set_the_run(qtbot, window):
     child(window, "seedSpin").setValue(7)
     settings = window.trainingPanel.settings()
     assert settings == {"dataset": "fashion_mnist", "optimizer": "sgd", "learning_rate": 0.05,
-                        "batch_size": 64, "epochs": 2, "validation_split": 0.2, "seed": 7}
+                        "batch_size": 64, "epochs": 2, "validation_split": 0.2, "seed": 7,
+                        "lr_schedule": "cosine"}
     assert train(qtbot, window) == "finished"
     run = window._run_config
     assert (run.optimizer, run.learning_rate, run.batch_size, run.epochs, run.seed) == (
@@ -179,6 +180,19 @@ def test_reset_weights_makes_the_network_untrained_again(qtbot, window):
     assert window.epochs_trained == 0
     assert "reset" in window.statusBar().currentMessage().lower()
     np.testing.assert_array_equal(window.predictor().get_weights()[0], after[0])
+
+
+def test_decay_checkbox_chooses_the_learning_rate_schedule(qtbot, window, settings):
+    decay = child(window, "decayCheck")
+    assert decay.isChecked()  # the reference recipe decays Adam's learning rate
+    assert train(qtbot, window) == "finished"
+    assert window.model().lr_schedule == "cosine"
+    qtbot.mouseClick(decay, Qt.MouseButton.LeftButton, pos=QPoint(8, decay.height() // 2))
+    assert window.trainingPanel.settings()["lr_schedule"] == "constant"
+    assert train(qtbot, window) == "finished"
+    assert window.model().lr_schedule == "constant"
+    window.save_settings()
+    assert settings.value("training/lrSchedule") == "constant"
 
 
 # --------------------------------------------------------------------------- the flow
