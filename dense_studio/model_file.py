@@ -136,11 +136,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Any], None]) -> None:
     afterwards where the platform allows it.
     """
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ModelFileError(f"cannot write {path}: it is a folder")
-    if not parent.is_dir():
-        raise ModelFileError(f"cannot write {path}: folder {parent} does not exist")
+    parent = _target_folder(path)
     tmp = parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -172,14 +168,20 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Any], None]) -> None:
         os.close(dir_fd)
 
 
-def check_writable(path: str | os.PathLike) -> None:
-    """Fail early (before a long training run) if ``path`` cannot be written."""
-    path = Path(path)
+def _target_folder(path: Path) -> Path:
+    """The folder a new file at ``path`` goes into; an error if there can be no such file."""
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ModelFileError(f"cannot write {path}: it is a folder")
     if not parent.is_dir():
         raise ModelFileError(f"cannot write {path}: folder {parent} does not exist")
+    return parent
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Fail early (before a long training run) if ``path`` cannot be written."""
+    path = Path(path)
+    parent = _target_folder(path)
     if not os.access(parent, os.W_OK):
         raise ModelFileError(f"cannot write {path}: folder {parent} is not writable")
 

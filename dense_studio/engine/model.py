@@ -308,15 +308,23 @@ class Sequential:
         _check_batch_size(batch_size)
         out = np.empty((len(x), self.output_units), self.dtype)
         last = self.layers[-1]
+        for start, stop, plan in self._inference_chunks(x, None, batch_size):
+            logits = plan.forward(self._cur)
+            last.activation.forward(logits, out[start:stop], np.empty_like(logits))
+        return out
+
+    def _inference_chunks(self, x: np.ndarray, y, batch_size: int):
+        """``(start, stop, plan)`` per chunk of ``x`` (and ``y``), the chunk copied into the
+        plan's input buffers; plans are reused while the chunk size stays the same."""
         plan = None
         for start in range(0, len(x), batch_size):
-            chunk = x[start:start + batch_size]
-            if plan is None or plan.batch != len(chunk):
-                plan = _Plan(self, len(chunk), training=False)
-            plan.x[...] = chunk
-            logits = plan.forward(self._cur)
-            last.activation.forward(logits, out[start:start + len(chunk)], np.empty_like(logits))
-        return out
+            stop = min(start + batch_size, len(x))
+            if plan is None or plan.batch != stop - start:
+                plan = _Plan(self, stop - start, training=False)
+            plan.x[...] = x[start:stop]
+            if y is not None:
+                plan.y[...] = y[start:stop]
+            yield start, stop, plan
 
     def evaluate(self, x, y, batch_size: int = 1024) -> dict:
         """``{"loss": mean cross-entropy (+ L2 penalty), "accuracy": ...}``, as Keras."""
@@ -333,13 +341,7 @@ class Sequential:
 
     def _evaluate_chunks(self, x: np.ndarray, y: np.ndarray, batch_size: int) -> dict:
         loss_sum, correct = 0.0, 0
-        plan = None
-        for start in range(0, len(x), batch_size):
-            chunk = x[start:start + batch_size]
-            if plan is None or plan.batch != len(chunk):
-                plan = _Plan(self, len(chunk), training=False)
-            plan.x[...] = chunk
-            plan.y[...] = y[start:start + len(chunk)]
+        for _start, _stop, plan in self._inference_chunks(x, y, batch_size):
             plan.forward(self._cur)
             part_loss, part_correct = plan.loss(False)
             loss_sum += part_loss
