@@ -119,11 +119,7 @@ def _load(key: str) -> Dataset:
     if key.startswith(TFDS_PREFIX):
         from dense_studio.data.tfds_source import load_tfds  # imports TensorFlow: only on demand
 
-        data = load_tfds(key[len(TFDS_PREFIX) :])
-        return _frozen(
-            Dataset(key, data.title, data.class_names, data.style,
-                    data.x_train, data.y_train, data.x_test, data.y_test)
-        )
+        return _frozen(load_tfds(key[len(TFDS_PREFIX) :]))
     return _frozen(load_bundled(key))
 
 

@@ -14,10 +14,10 @@ import contextlib
 import logging
 import os
 import sys
-from dataclasses import dataclass
 
 import numpy as np
 
+from dense_studio.data.datasets import Dataset
 from dense_studio.data.idx import one_line as _one_line
 from dense_studio.errors import DatasetError
 
@@ -32,19 +32,7 @@ _BATCH = 8192
 _LETTERS = tuple(chr(code) for code in range(ord("A"), ord("Z") + 1))
 
 
-@dataclass(frozen=True)
-class TfdsData:
-    name: str  # as given after "tfds:", e.g. "emnist/letters"
-    title: str
-    class_names: tuple[str, ...]
-    style: str
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-
-def load_tfds(name: str) -> TfdsData:
+def load_tfds(name: str) -> Dataset:
     """Load the train and test splits of a tensorflow-datasets image set as float32 in [0, 1]."""
     if not name or name != name.strip():
         raise DatasetError(f"invalid tensorflow-datasets name {name!r}")
@@ -70,8 +58,8 @@ def load_tfds(name: str) -> TfdsData:
     num_classes = int(label_feature.num_classes)
     x_train, y_train = _to_arrays(tfds, train, name, "train", num_classes)
     x_test, y_test = _to_arrays(tfds, test, name, "test", num_classes)
-    return TfdsData(
-        name=name,
+    return Dataset(
+        name=f"tfds:{name}",
         title=f"{name} (tensorflow-datasets)",
         class_names=class_names_for(name, tuple(label_feature.names)),
         style=style_for(name),
