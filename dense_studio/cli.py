@@ -310,6 +310,9 @@ def _run_train(args: argparse.Namespace) -> int:
         for event in model.train(
             x_train, y_train, epochs=config.epochs, batch_size=config.batch_size,
             validation_data=validation, seed=config.seed,
+            # One BLAS thread: the small matmuls of training gain nothing from a second one
+            # on two cores, and a busy second core makes them stall (benchmarks/bench_engine.py).
+            blas_threads=1,
         ):
             if isinstance(event, BatchEnd):
                 progress.batch(event)
