@@ -14,6 +14,8 @@ from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPointingDevice
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from dense_studio.ui.names import name_widget
+
 CANVAS_SIZE = 280
 BRUSH_MIN = 6
 BRUSH_MAX = 48
@@ -85,10 +87,10 @@ class DrawCanvas(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("drawCanvas")
-        self.setAccessibleName(self.tr("Drawing canvas"))
-        self.setAccessibleDescription(
-            self.tr("Draw a digit or a piece of clothing; the network guesses what it is.")
+        name_widget(
+            self,
+            "drawCanvas",
+            self.tr("Draw a digit or a piece of clothing; the network guesses what it is."),
         )
         self.setToolTip(
             self.tr(

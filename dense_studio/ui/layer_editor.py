@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from dense_studio.engine.spec import ACTIVATIONS, MAX_UNITS, DenseSpec, DropoutSpec
+from dense_studio.ui.names import name_widget
 
 # Above this many parameters the editor warns about memory before training starts.
 LARGE_PARAMS = 10_000_000
@@ -558,8 +559,7 @@ class LayerEditor(QWidget):
         layout.addWidget(self._input_row)
 
         self._list = _LayerList()
-        self._list.setObjectName("layerList")
-        self._list.setAccessibleName(self.tr("Hidden layers"))
+        name_widget(self._list, "layerList", self.tr("Hidden layers"))
         self._list.setToolTip(
             self.tr(
                 "The hidden layers, from input (top) to output (bottom). Drag a row to "
@@ -602,8 +602,7 @@ class LayerEditor(QWidget):
         buttons.setSpacing(6)
         style = self.style()
         self._add_button = QPushButton(self.tr("+ Dense"))
-        self._add_button.setObjectName("addLayerButton")
-        self._add_button.setAccessibleName(self.tr("Add Dense layer"))
+        name_widget(self._add_button, "addLayerButton", self.tr("Add Dense layer"))
         self._add_button.setToolTip(
             self.tr(
                 "Insert a Dense layer with 64 ReLU units after the selected row (or at the end)."
@@ -622,8 +621,7 @@ class LayerEditor(QWidget):
         self._remove_button = QPushButton(
             style.standardIcon(QStyle.StandardPixmap.SP_TrashIcon), self.tr("Remove")
         )
-        self._remove_button.setObjectName("removeLayerButton")
-        self._remove_button.setAccessibleName(self.tr("Remove layer"))
+        name_widget(self._remove_button, "removeLayerButton", self.tr("Remove layer"))
         self._remove_button.setToolTip(self.tr("Remove the selected hidden layer (Delete)."))
         self._remove_button.clicked.connect(self.remove_selected)
         self._up_button = QPushButton(

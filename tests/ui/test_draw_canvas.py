@@ -10,7 +10,16 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QEvent,
+    QMimeData,
+    QObject,
+    QPoint,
+    QPointF,
+    QRect,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import (  # noqa: E402
     QDragEnterEvent,
     QDropEvent,
@@ -51,7 +60,8 @@ def ink_rows(image: np.ndarray, column: int) -> int:
 
 
 def test_name_and_empty_start(canvas):
-    assert canvas.objectName() == "drawCanvas" and canvas.accessibleName()
+    assert canvas.objectName() == canvas.accessibleName() == "drawCanvas"
+    assert "Draw a digit" in canvas.accessibleDescription()
     assert canvas.is_empty()
     image = canvas.image()
     assert image.shape == (CANVAS_SIZE, CANVAS_SIZE) and image.dtype == np.uint8
@@ -178,6 +188,31 @@ def test_segment_repaints_only_its_rectangle(qtbot, canvas, monkeypatch):
     stroke(qtbot, canvas, [(100, 100), (110, 104)])
     dirty = [args[0] for args in rects if args]
     assert dirty and all(r.width() < 80 and r.height() < 80 for r in dirty)
+    assert all(args for args in rects)  # never a whole-widget update()
+
+    # What Qt then paints is that small region, not the whole 280×280 canvas.
+    painted = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.Paint:
+                painted.append(event.region().boundingRect())
+            return False
+
+    spy = PaintSpy()
+    canvas.installEventFilter(spy)
+    qtbot.mousePress(canvas, LEFT, pos=QPoint(150, 150))
+    QApplication.processEvents()
+    painted.clear()
+    qtbot.mouseMove(canvas, QPoint(160, 152))
+    QApplication.processEvents()
+    qtbot.mouseRelease(canvas, LEFT, pos=QPoint(160, 152))
+    canvas.removeEventFilter(spy)
+    brush = canvas.brush_size
+    assert painted, "the segment was not repainted"
+    for rect in painted:
+        assert rect.width() <= 10 + brush + 8 and rect.height() <= 2 + brush + 8, rect
+        assert rect.intersects(QRect(150, 150, 11, 3))
 
 
 def test_image_is_fast(canvas):

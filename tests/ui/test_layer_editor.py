@@ -60,10 +60,15 @@ def child(editor, row, cls, name):
 
 
 def test_names_and_reference_parameters_match_keras(editor):
+    # Issue 3: the automation identifier is objectName AND accessibleName; the words a
+    # screen reader speaks are the accessibleDescription.
     layer_list = editor.findChild(QObject, "layerList")
-    assert layer_list.accessibleName()
-    for name in ("addLayerButton", "removeLayerButton"):
-        assert button(editor, name).accessibleName()
+    assert layer_list.accessibleName() == "layerList"
+    assert layer_list.accessibleDescription() == "Hidden layers"
+    described = (("addLayerButton", "Add Dense layer"), ("removeLayerButton", "Remove layer"))
+    for name, words in described:
+        assert button(editor, name).accessibleName() == name
+        assert button(editor, name).accessibleDescription() == words
     assert editor.hidden_layers() == REFERENCE
     # tf.keras summary of Flatten → Dense(128, relu) → Dense(10, softmax).
     assert editor.layer_rows() == [
