@@ -250,7 +250,9 @@ def test_layer_editor_shows_chinese(qtbot, zh_tw, qapp):
     buttons = {b.objectName(): b.text() for b in editor.findChildren(QPushButton)}
     assert buttons["removeLayerButton"] == "移除"
     assert buttons["moveLayerUpButton"] == "上移"
-    assert editor.findChild(QPushButton, "addLayerButton").accessibleName() == "新增 Dense 層"
+    add = editor.findChild(QPushButton, "addLayerButton")
+    assert add.accessibleName() == "addLayerButton"  # an identifier, for automation
+    assert add.accessibleDescription() == "新增 Dense 層"
     total = editor.findChild(QLabel, "totalParamsLabel").text()
     assert total.startswith("參數總數：<b>101,770</b>"), total
     assert editor.undo_action(editor).text() == "復原(&U)"
