@@ -28,7 +28,7 @@ __all__ = ["TrainingCurves"]
 
 TRAIN_COLOR = QColor(31, 119, 180)
 VALIDATION_COLOR = QColor(230, 110, 20)
-REFRESH_MS = 200  # one plot per tick, in turn: each plot is redrawn 2.5 times a second
+REFRESH_MS = 300  # one plot per tick, in turn: each plot is redrawn 1.7 times a second
 EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
 
 

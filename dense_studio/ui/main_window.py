@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         train_limit: int | None = None,
         blas_threads: int | None = 1,
-        progress_rate: float = 15.0,
+        progress_rate: float = 10.0,
     ) -> None:
         super().__init__(parent)
         prepare_application()

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 #: Signals per second for batch progress. Each one costs the GUI thread about a millisecond
 #: of Python (GIL) time that training waits for; 15 a second look smooth and keep the
 #: window's training speed within 10 % of the bare engine's (benchmarks/bench_gui.py).
-DEFAULT_MAX_RATE = 15.0
+DEFAULT_MAX_RATE = 10.0
 #: Smoothed curve points kept per epoch (enough for a smooth line, cheap to redraw).
 POINTS_PER_EPOCH = 200
 
