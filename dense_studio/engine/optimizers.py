@@ -214,7 +214,22 @@ class SGD(Optimizer):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
-class Adam(Optimizer):
+class _GrowingScale(Optimizer):
+    """State kept scaled by ``sigma``, which grows by ``_grow`` each step instead of the
+    state decaying (see the module docstring); the loop pre-scales gradients by it."""
+
+    _grow = 1.0
+    _sigma = 1.0
+
+    def reset(self):
+        super().reset()
+        self._sigma = 1.0
+
+    def grad_scale(self) -> float:
+        return self._sigma * self._grow
+
+
+class Adam(_GrowingScale):
     """Keras 3 ``Adam`` (``amsgrad=False``)::
 
         t += 1
@@ -247,12 +262,6 @@ class Adam(Optimizer):
     def _state_buffers(self):
         return [self._m, self._v]
 
-    def reset(self):
-        super().reset()
-        self._sigma = 1.0
-
-    def grad_scale(self) -> float:
-        return self._sigma * self._grow
 
     def step(self, params, grads, out):
         b1, b2 = self.beta_1, self.beta_2
@@ -288,7 +297,7 @@ class Adam(Optimizer):
                 "epsilon": self.epsilon}
 
 
-class RMSprop(Optimizer):
+class RMSprop(_GrowingScale):
     """Keras 3 ``RMSprop`` (``centered=False``)::
 
         v = rho * v + (1 - rho) * g**2
@@ -321,12 +330,6 @@ class RMSprop(Optimizer):
     def _state_buffers(self):
         return [self._v] + ([] if self._m is None else [self._m])
 
-    def reset(self):
-        super().reset()
-        self._sigma = 1.0
-
-    def grad_scale(self) -> float:
-        return self._sigma * self._grow
 
     def step(self, params, grads, out):
         rho = self.rho
