@@ -261,65 +261,52 @@ class MainWindow(QMainWindow):
             self.drawCanvas, self.predictionChart, self.inputPreview, parent=self
         )
 
+    def _add_action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        """A menu entry: ``shortcut`` is a QKeySequence.StandardKey or a (translated) key text."""
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
         menu = self.menuBar().addMenu(self.tr("&File"))
-        self.openModelAction = QAction(self.tr("&Open model…"), self)
-        self.openModelAction.setShortcut(QKeySequence.StandardKey.Open)
-        self.openModelAction.triggered.connect(self._open_model_dialog)
-        menu.addAction(self.openModelAction)
+        self.openModelAction = self._add_action(
+            menu, self.tr("&Open model…"), self._open_model_dialog, keys.Open)
         self.recentMenu = menu.addMenu(self.tr("Open &recent"))
         self.recentMenu.setObjectName("recentMenu")
         self.recentMenu.aboutToShow.connect(self._fill_recent_menu)
-        self.saveModelAction = QAction(self.tr("&Save model"), self)
-        self.saveModelAction.setShortcut(QKeySequence.StandardKey.Save)
-        self.saveModelAction.triggered.connect(self._save_model_clicked)
-        menu.addAction(self.saveModelAction)
-        self.saveModelAsAction = QAction(self.tr("Save model &as…"), self)
-        self.saveModelAsAction.setShortcut(QKeySequence.StandardKey.SaveAs)
-        self.saveModelAsAction.triggered.connect(self._save_model_as_dialog)
-        menu.addAction(self.saveModelAsAction)
+        self.saveModelAction = self._add_action(
+            menu, self.tr("&Save model"), self._save_model_clicked, keys.Save)
+        self.saveModelAsAction = self._add_action(
+            menu, self.tr("Save model &as…"), self._save_model_as_dialog, keys.SaveAs)
         menu.addSeparator()
-        self.openImageAction = QAction(self.tr("Open &image…"), self)
-        self.openImageAction.setShortcut(QKeySequence(self.tr("Ctrl+I")))
-        self.openImageAction.triggered.connect(self._open_image_dialog)
-        menu.addAction(self.openImageAction)
-        self.randomSampleAction = QAction(self.tr("Random &test sample"), self)
-        self.randomSampleAction.setShortcut(QKeySequence(self.tr("Ctrl+T")))
-        self.randomSampleAction.triggered.connect(self.show_random_sample)
-        menu.addAction(self.randomSampleAction)
+        self.openImageAction = self._add_action(
+            menu, self.tr("Open &image…"), self._open_image_dialog, self.tr("Ctrl+I"))
+        self.randomSampleAction = self._add_action(
+            menu, self.tr("Random &test sample"), self.show_random_sample, self.tr("Ctrl+T"))
         menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        menu.addAction(quit_action)
+        self._add_action(menu, self.tr("&Quit"), self.close, keys.Quit)
 
         edit = self.menuBar().addMenu(self.tr("&Edit"))
         edit.addAction(self.layerEditor.undo_action(self))
         edit.addAction(self.layerEditor.redo_action(self))
         edit.addSeparator()
-        clear_action = QAction(self.tr("&Clear drawing"), self)
-        clear_action.triggered.connect(self.drawCanvas.clear)
-        edit.addAction(clear_action)
+        self._add_action(edit, self.tr("&Clear drawing"), self.drawCanvas.clear)
 
         train = self.menuBar().addMenu(self.tr("&Training"))
-        self.trainAction = QAction(self.tr("&Start training"), self)
-        self.trainAction.setShortcut(QKeySequence(self.tr("Ctrl+Return")))
-        self.trainAction.triggered.connect(self._train_clicked)
-        train.addAction(self.trainAction)
-        self.stopAction = QAction(self.tr("S&top"), self)
-        self.stopAction.setShortcut(QKeySequence(self.tr("Ctrl+.")))
-        self.stopAction.triggered.connect(self._stop_clicked)
-        train.addAction(self.stopAction)
-        self.resetAction = QAction(self.tr("&Reset weights"), self)
-        self.resetAction.triggered.connect(self._reset_clicked)
-        train.addAction(self.resetAction)
+        self.trainAction = self._add_action(
+            train, self.tr("&Start training"), self._train_clicked, self.tr("Ctrl+Return"))
+        self.stopAction = self._add_action(
+            train, self.tr("S&top"), self._stop_clicked, self.tr("Ctrl+."))
+        self.resetAction = self._add_action(train, self.tr("&Reset weights"), self._reset_clicked)
 
         self._build_language_menu(self.menuBar().addMenu(self.tr("&Language")))
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About Dense Studio"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        self._add_action(help_menu, self.tr("&About Dense Studio"), self._about)
 
     def _build_language_menu(self, menu) -> None:
         """English / 繁體中文: each language named in itself; applies at the next start."""
