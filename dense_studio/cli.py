@@ -267,7 +267,7 @@ def _check_dataset_arg(name: str) -> str:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from dense_studio.model_file import check_writable
+    from dense_studio.files.model_file import check_writable
 
     config = _training_config(args)
     if args.output:
@@ -356,7 +356,7 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _save(model, path, config, dataset, metrics) -> None:
-    from dense_studio.model_file import save_model
+    from dense_studio.files.model_file import save_model
 
     save_model(
         model, path, config, dataset.name, list(dataset.class_names), metrics,
@@ -384,7 +384,7 @@ def _train_header(config, dataset, n_train: int, validation) -> str:
 def _load_for_data(path: str):
     """Load a model and the dataset it was trained on, checking that they fit."""
     from dense_studio.data import load_dataset
-    from dense_studio.model_file import load_model
+    from dense_studio.files.model_file import load_model
 
     loaded = load_model(path)
     dataset = load_dataset(loaded.dataset_name)
@@ -421,7 +421,7 @@ def _run_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
     from dense_studio.data import preprocess, read_image
-    from dense_studio.model_file import load_model
+    from dense_studio.files.model_file import load_model
 
     loaded = load_model(args.model)
     _check_fits(loaded, (28, 28), None, "images prepared for prediction")
@@ -456,8 +456,8 @@ def _style_for(dataset_name: str) -> str:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from dense_studio.keras_export import export_keras
-    from dense_studio.model_file import load_model
+    from dense_studio.files.keras_export import export_keras
+    from dense_studio.files.model_file import load_model
 
     loaded = load_model(args.model)
     script, weights = export_keras(loaded, args.out)

@@ -48,7 +48,7 @@ from dense_studio.engine.spec import (
     parse_layers,
 )
 from dense_studio.errors import DenseStudioError
-from dense_studio.model_file import load_model, save_model
+from dense_studio.files.model_file import load_model, save_model
 from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame, choose_language, prepare_application
 from dense_studio.ui.curves import TrainingCurves
 from dense_studio.ui.dataset_loader import DatasetLoader

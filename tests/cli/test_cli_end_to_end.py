@@ -21,7 +21,7 @@ from PIL import Image
 
 from dense_studio.cli import main
 from dense_studio.data import load_dataset
-from dense_studio.model_file import load_model
+from dense_studio.files.model_file import load_model
 
 
 def run_main(*argv) -> tuple[int, str, str]:
@@ -159,7 +159,7 @@ def test_predict_unreadable_image_is_one_line(trained, images, tmp_path):
 def test_model_and_data_that_do_not_fit(tmp_path):
     from dense_studio.engine import build_model
     from dense_studio.engine.spec import DenseSpec, TrainingConfig
-    from dense_studio.model_file import save_model
+    from dense_studio.files.model_file import save_model
 
     config = TrainingConfig(dataset="mnist", layers=(DenseSpec(4, "relu"),))
     small = build_model(config.layers, input_shape=(14, 14), num_classes=10, seed=0)

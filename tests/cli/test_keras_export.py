@@ -21,8 +21,8 @@ import pytest
 from dense_studio.cli import main
 from dense_studio.engine import build_model
 from dense_studio.engine.spec import DenseSpec, DropoutSpec, TrainingConfig
-from dense_studio.keras_export import export_keras, render_script, weights_path_for
-from dense_studio.model_file import load_model, save_model
+from dense_studio.files.keras_export import export_keras, render_script, weights_path_for
+from dense_studio.files.model_file import load_model, save_model
 
 
 def run_main(*argv):
@@ -127,7 +127,7 @@ def test_exported_script_gives_the_same_accuracy_with_tensorflow(tmp_path):
 
 def test_engine_activations_all_export():
     from dense_studio.engine.spec import ACTIVATIONS
-    from dense_studio.keras_export import _activation_source
+    from dense_studio.files.keras_export import _activation_source
 
     for name in ACTIVATIONS:
         assert _activation_source(name) == repr(name)

@@ -21,7 +21,7 @@ from dense_studio.cli import main
 from dense_studio.engine import build_model
 from dense_studio.engine.spec import DenseSpec, DropoutSpec, TrainingConfig
 from dense_studio.errors import ModelFileError
-from dense_studio.model_file import (
+from dense_studio.files.model_file import (
     FORMAT, VERSION, LoadedModel, load_model, read_model_file, save_model,
 )
 

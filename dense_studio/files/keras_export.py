@@ -19,7 +19,7 @@ import numpy as np
 from dense_studio import __version__
 from dense_studio.engine.spec import DenseSpec, DropoutSpec, format_layers
 from dense_studio.errors import ConfigError
-from dense_studio.model_file import LoadedModel, atomic_write, check_dataset_name
+from dense_studio.files.model_file import LoadedModel, atomic_write, check_dataset_name
 
 # Keras class names of our optimizers; arguments other than the learning rate are the same
 # defaults in both (Keras: Adam 0.9/0.999/1e-7, SGD momentum 0, RMSprop rho 0.9).
