@@ -15,6 +15,7 @@ from typing import Iterator, Optional, Sequence
 import numpy as np
 
 from dense_studio.engine import optimizers as _optimizers
+from dense_studio.engine.describe import format_bytes
 from dense_studio.engine.layers import Dense, Dropout, Flatten, Layer
 from dense_studio.engine.spec import LR_SCHEDULES
 from dense_studio.engine.training import (
@@ -254,9 +255,9 @@ class Sequential:
         total = self.count_params()
         size = total * self.dtype.itemsize
         out += [
-            f" Total params: {total:,} ({_readable_size(size)})",
-            f" Trainable params: {total:,} ({_readable_size(size)})",
-            f" Non-trainable params: 0 ({_readable_size(0)})",
+            f" Total params: {total:,} ({format_bytes(size)})",
+            f" Trainable params: {total:,} ({format_bytes(size)})",
+            f" Non-trainable params: 0 ({format_bytes(0)})",
         ]
         return "\n".join(out)
 
@@ -469,15 +470,6 @@ class Sequential:
 
     def __repr__(self) -> str:
         return f"<Sequential {self.name!r} layers={[layer.name for layer in self.layers]}>"
-
-
-def _readable_size(size: float) -> str:
-    """Keras's ``readable_memory_size``."""
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size / 1024 < 1:
-            return f"{size:.2f} {unit}"
-        size /= 1024
-    return f"{size:.2f} PB"
 
 
 def _check_count(name: str, value) -> None:

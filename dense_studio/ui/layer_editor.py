@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dense_studio.engine.describe import format_bytes, format_shape, layer_rows as layer_summary
 from dense_studio.engine.spec import ACTIVATIONS, MAX_UNITS, DenseSpec, DropoutSpec
 from dense_studio.ui.names import name_widget
 
@@ -71,53 +72,6 @@ _ACTIVATION_HELP = {
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("LayerEditor", text)
-
-
-def dense_params(inputs: int, units: int) -> int:
-    """Parameters of a Dense layer as Keras counts them.
-
-    One weight per (input, unit) pair plus one bias per unit.
-    """
-    return inputs * units + units
-
-
-def layer_summary(
-    layers, input_shape: tuple[int, ...] = (28, 28), num_classes: int = 10
-) -> list[tuple[str, tuple, int]]:
-    """Rows of ``model.summary()`` for Flatten → hidden → Dense(classes): (name, shape, params).
-
-    Names follow Keras's automatic naming (``dense``, ``dense_1``, ``dropout`` ...).
-    """
-    width = math.prod(input_shape)
-    rows: list[tuple[str, tuple, int]] = [("flatten", (None, width), 0)]
-    counts = {"dense": 0, "dropout": 0}
-
-    def name(kind: str) -> str:
-        n = counts[kind]
-        counts[kind] += 1
-        return kind if n == 0 else f"{kind}_{n}"
-
-    for layer in layers:
-        if isinstance(layer, DenseSpec):
-            rows.append((name("dense"), (None, layer.units), dense_params(width, layer.units)))
-            width = layer.units
-        else:
-            rows.append((name("dropout"), (None, width), 0))
-    rows.append((name("dense"), (None, num_classes), dense_params(width, num_classes)))
-    return rows
-
-
-def format_bytes(count: float) -> str:
-    """Keras's readable size: 1024-based units with two decimals, e.g. ``397.54 KB``."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:.2f} {unit}"
-        count /= 1024
-    return f"{count:.2f} GB"  # pragma: no cover - loop always returns
-
-
-def format_shape(shape: tuple) -> str:
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
 
 
 def units_to_slider(units: int) -> int:

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from dense_studio.engine.spec import DenseSpec, DropoutSpec  # noqa: E402
+from dense_studio.engine.describe import layer_rows as layer_summary  # noqa: E402
 from dense_studio.ui.layer_editor import (  # noqa: E402
     LayerEditor,
-    layer_summary,
     slider_to_units,
     units_to_slider,
 )
