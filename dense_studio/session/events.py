@@ -47,21 +47,30 @@ class EventEmitter:
     def __init__(self, type: str, source: Any = None) -> None:
         self.type = type
         self.source = source
-        self._callbacks: list[Callable[[], Callable | None]] = []
+        self._callbacks: list[tuple[Callable[[], Callable | None], bool]] = []  # (ref, last)
         self._blocked = 0
         self._paused = 0
         self._deferred: tuple | None = None
         self._thread = threading.get_ident()
 
-    def connect(self, callback: Callable[[Event], Any]) -> Callable[[Event], Any]:
-        """Call ``callback(event)`` on every announcement; returns ``callback``."""
+    def connect(self, callback: Callable[[Event], Any], *, last: bool = False
+                ) -> Callable[[Event], Any]:
+        """Call ``callback(event)`` on every announcement; returns ``callback``.
+
+        ``last`` callbacks run after all the others: a model's own follow-ups (which may
+        announce further events) then come after every view has seen the first event.
+        """
         if not callable(callback):
             raise TypeError(f"not callable: {callback!r}")
         if inspect.ismethod(callback):
             ref = weakref.WeakMethod(callback)
         else:
             ref = (lambda cb=callback: cb)
-        self._callbacks.append(ref)
+        if last:
+            self._callbacks.append((ref, True))
+        else:
+            firsts = sum(1 for _ref, is_last in self._callbacks if not is_last)
+            self._callbacks.insert(firsts, (ref, False))
         return callback
 
     def disconnect(self, callback: Callable | None = None) -> None:
@@ -69,11 +78,11 @@ class EventEmitter:
         if callback is None:
             self._callbacks.clear()
             return
-        self._callbacks = [ref for ref in self._callbacks if ref() not in (None, callback)]
+        self._callbacks = [c for c in self._callbacks if c[0]() not in (None, callback)]
 
     @property
     def callbacks(self) -> list[Callable]:
-        return [cb for cb in (ref() for ref in self._callbacks) if cb is not None]
+        return [cb for cb in (ref() for ref, _last in self._callbacks) if cb is not None]
 
     def __call__(self, value: Any = None, **extras: Any) -> Event | None:
         """Announce ``value``; the event, or None when blocked or deferred."""
@@ -88,15 +97,15 @@ class EventEmitter:
             self._deferred = (value, extras)
             return None
         event = Event(self.type, self.source, value, **extras)
-        alive = []
-        for ref in list(self._callbacks):
+        dead = False
+        for ref, _last in list(self._callbacks):
             callback = ref()
             if callback is None:
-                continue
-            alive.append(ref)
-            callback(event)
-        if len(alive) != len(self._callbacks):
-            self._callbacks = [ref for ref in self._callbacks if ref() is not None]
+                dead = True
+            else:
+                callback(event)
+        if dead:
+            self._callbacks = [c for c in self._callbacks if c[0]() is not None]
         return event
 
     @contextlib.contextmanager
@@ -152,10 +161,11 @@ class EmitterGroup:
     def __iter__(self) -> Iterator[str]:
         return iter(self._emitters)
 
-    def connect(self, callback: Callable[[Event], Any]) -> Callable[[Event], Any]:
+    def connect(self, callback: Callable[[Event], Any], *, last: bool = False
+                ) -> Callable[[Event], Any]:
         """Connect ``callback`` to every emitter of the group (e.g. "something changed")."""
         for emitter in self._emitters.values():
-            emitter.connect(callback)
+            emitter.connect(callback, last=last)
         return callback
 
     def disconnect(self, callback: Callable | None = None) -> None:

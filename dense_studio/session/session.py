@@ -69,11 +69,12 @@ class Session:
             name: group[name] for group in (self.layers.events, self.model.events,
                                             self.runs.events, self.canvas.events, own)
             for name in group})
-        self.layers.events.layers.connect(self._layers_changed)
-        self.model.events.weights.connect(self._predict)
-        self.canvas.events.canvas.connect(self._predict)
+        # The session's own follow-ups run after the views have seen the change.
+        self.layers.events.layers.connect(self._layers_changed, last=True)
+        self.model.events.weights.connect(self._predict, last=True)
+        self.canvas.events.canvas.connect(self._predict, last=True)
         for name in _SAVED_PARTS:
-            self.events[name].connect(self._changed)
+            self.events[name].connect(self._changed, last=True)
 
     # ================================================================ settings
     @property

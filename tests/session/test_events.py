@@ -17,6 +17,16 @@ def test_callbacks_get_the_value_and_extras_in_connection_order():
     assert got == [("first", "layers", "model", (1, 2), 0), ("second", (1, 2))]
 
 
+def test_last_callbacks_run_after_the_others_whenever_they_connected():
+    emitter = EventEmitter("x")
+    got = []
+    emitter.connect(lambda e: got.append("model"), last=True)
+    emitter.connect(lambda e: got.append("view 1"))
+    emitter.connect(lambda e: got.append("view 2"))
+    emitter(1)
+    assert got == ["view 1", "view 2", "model"]
+
+
 def test_disconnect_and_blocker():
     emitter = EventEmitter("x")
     got = []
