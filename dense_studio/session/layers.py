@@ -195,24 +195,12 @@ class LayerStack:
 
     # -- undo / redo -------------------------------------------------------------------
     def undo(self) -> bool:
-        self._require_unlocked()
-        self._merging = False
-        if not self._undo:
-            return False
-        step = self._undo.pop()
-        self._redo.append(step)
-        self._show(step.before, step.select_before, step)
-        return True
+        """Take the last step back; False if there is none."""
+        return self._travel(self._undo, self._redo, forward=False)
 
     def redo(self) -> bool:
-        self._require_unlocked()
-        self._merging = False
-        if not self._redo:
-            return False
-        step = self._redo.pop()
-        self._undo.append(step)
-        self._show(step.after, step.select_after, step)
-        return True
+        """Take the last undone step again; False if there is none."""
+        return self._travel(self._redo, self._undo, forward=True)
 
     # -- inside --------------------------------------------------------------------------
     def _check_row(self, row: int) -> None:
@@ -222,6 +210,19 @@ class LayerStack:
     def _require_unlocked(self) -> None:
         if self.locked:
             raise ConfigError("the network cannot change while training runs")
+
+    def _travel(self, source: list, target: list, forward: bool) -> bool:
+        self._require_unlocked()
+        self._merging = False
+        if not source:
+            return False
+        step = source.pop()
+        target.append(step)
+        if forward:
+            self._show(step.after, step.select_after, step)
+        else:
+            self._show(step.before, step.select_before, step)
+        return True
 
     def _push(self, step: UndoStep, keep_merging: bool = False) -> None:
         self._require_unlocked()

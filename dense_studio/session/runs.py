@@ -42,8 +42,10 @@ class RunRecord:
     ``status`` ("running", then "finished" / "stopped" / "diverged" / "failed"), ``message``,
     final ``metrics``, ``started_at`` (Unix time) and ``seconds`` of training.
 
-    ``run`` is the engine's :class:`Run` while the record is live (None once read from a
-    file). ``name`` is for people (empty: the UI shows "Run {id}").
+    ``run`` is the engine's :class:`Run` while the record is live (its ``held_out``,
+    ``batches_per_epoch``, ``total_batches``; None once it ended or was read from a file).
+    ``total_samples`` is what the run will have seen at its end (for a progress bar).
+    ``name`` is for people (empty: the UI shows "Run {id}").
     """
 
     def __init__(self, id: int, config: TrainingConfig, *, run: Optional[Run] = None,
@@ -56,6 +58,7 @@ class RunRecord:
         self.initial_epoch = float(initial_epoch)
         self.started_at = float(started_at)
         self.batches_per_epoch = int(batches_per_epoch)
+        self.total_samples = len(run.x_train) * config.epochs if run is not None else 0
         self.status = RUNNING
         self.message = ""
         self.metrics: dict = {}

@@ -150,9 +150,7 @@ class Session:
         self._dataset = dataset
         self.events.dataset(dataset)
         model = self.model.model
-        fits = model is not None and self.model.dataset == dataset.name \
-            and model.input_shape == dataset.input_shape \
-            and model.output_units == dataset.num_classes
+        fits = model is not None and self.model.dataset == dataset.name and _fits(model, dataset)
         if not fits and not self.model.training:
             self.rebuild_model()
         return True
@@ -286,12 +284,7 @@ class Session:
         raises ModelFileError and changes nothing."""
         self._require_idle()
         loaded = model_file.load_model(path)
-        dataset = self._dataset if self._dataset_name == loaded.dataset_name else None
-        if dataset is not None and (dataset.num_classes != loaded.num_classes
-                                    or dataset.input_shape != tuple(loaded.input_shape)):
-            raise model_file.ModelFileError(
-                f"{path}: does not fit {loaded.dataset_name} ({loaded.num_classes} classes, "
-                f"input {tuple(loaded.input_shape)})")
+        self._check_fits(loaded, path)
         metrics = dict(loaded.metrics or {})
         epochs = metrics.pop("epochs_trained", None)
         with self.events.paused():
@@ -321,6 +314,15 @@ class Session:
         metrics = {**state.metrics, "epochs_trained": round(state.epochs_trained, 4)}
         return LoadedModel(state.predictor, state.config, state.dataset, state.class_names,
                            metrics, tuple(state.predictor.input_shape), state.path)
+
+    def _check_fits(self, loaded: LoadedModel, path) -> None:
+        """A model for the dataset that is loaded must fit it (checked before any change)."""
+        dataset = self._dataset
+        if dataset is not None and dataset.name == loaded.dataset_name \
+                and not _fits(loaded.model, dataset):
+            raise model_file.ModelFileError(
+                f"{path}: does not fit {loaded.dataset_name} ({loaded.num_classes} classes, "
+                f"input {tuple(loaded.input_shape)})")
 
     def _show_model_source(self, config: TrainingConfig) -> None:
         """Layers, settings and dataset as a file gives them (not undoable)."""
@@ -360,6 +362,8 @@ class Session:
         changes nothing."""
         self._require_idle()
         data = session_file.read_session(path)
+        if data.model is not None:
+            self._check_fits(data.model, path)
         with self.events.paused():
             self._show_model_source(data.config)
             if data.model is not None:
@@ -414,3 +418,9 @@ class Session:
         if record is None:
             raise ConfigError("no run is training")
         return record
+
+
+def _fits(model, dataset: Dataset) -> bool:
+    """Whether ``model`` takes ``dataset``'s images and predicts its classes."""
+    return tuple(model.input_shape) == tuple(dataset.input_shape) \
+        and model.output_units == dataset.num_classes

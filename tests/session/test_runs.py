@@ -175,3 +175,11 @@ def test_history_rename_and_remove(small_session):
         session.runs.rename(first.id, "two\nlines")
     session.runs.remove(first.id)
     assert len(session.runs) == 0
+
+
+def test_a_run_that_diverges_at_once_leaves_the_model_untrained(small_session):
+    session = small_session
+    record = session.start_run()
+    session.finish_run(TrainingEnd("diverged", "training diverged (loss became NaN)", {}, 0))
+    assert record.status == "diverged" and record.metrics == {"epochs_done": 0}
+    assert not session.model.trained and session.model.epochs_trained == 0
