@@ -41,6 +41,10 @@ class CanvasInput:
             image.setflags(write=False)
         if not isinstance(source, InputSource):
             raise ConfigError(f"not an input source: {source!r}"[:100])
+        same = (image is None and self.image is None) or (
+            image is not None and self.image is not None and np.array_equal(image, self.image))
+        if same and source == self.source:
+            return
         self.image, self.source = image, source
         self.events.canvas(image, origin=source)
 

@@ -100,6 +100,7 @@ class LayerStack:
         self._undo: list[UndoStep] = []
         self._redo: list[UndoStep] = []
         self._merging = False
+        self._announced = self.undo_state
         self.locked = False
 
     # -- reading -----------------------------------------------------------------------
@@ -237,4 +238,7 @@ class LayerStack:
         self._layers = layers
         if changed:
             self.events.layers(layers, row=_clamp(row, layers), step=step)
-        self.events.undo(self.undo_state)
+        state = self.undo_state
+        if state != self._announced:
+            self._announced = state
+            self.events.undo(state)

@@ -63,6 +63,7 @@ class Session:
         self.train_limit = train_limit
         self.path: Optional[Path] = None  # the session file
         self.dirty = False
+        self._opening = False
         own = EmitterGroup.named(self, "settings", "dataset_name", "dataset", "run_started",
                                  "run_progress", "epoch", "run_finished", "dirty", "file")
         self.events = EmitterGroup(self, **{
@@ -267,6 +268,9 @@ class Session:
     def show_test_sample(self, index: int) -> None:
         """Put test image ``index`` of the loaded dataset on the canvas, with its label."""
         dataset = self._require_dataset()
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
+                or not 0 <= index < len(dataset.x_test):
+            raise ConfigError(f"no test image {index!r} (the test set has {len(dataset.x_test)})")
         index = int(index)
         self.set_input(dataset.x_test[index],
                        InputSource("test_sample", index, int(dataset.y_test[index])))
@@ -285,10 +289,11 @@ class Session:
         self._require_idle()
         loaded = model_file.load_model(path)
         self._check_fits(loaded, path)
+        dataset_name = normalize_name(loaded.config.dataset)
         metrics = dict(loaded.metrics or {})
         epochs = metrics.pop("epochs_trained", None)
         with self.events.paused():
-            self._show_model_source(loaded.config)
+            self._show_model_source(loaded.config, dataset_name)
             self.model.set(loaded.model, loaded.config, loaded.dataset_name,
                            loaded.class_names, trained=True,
                            epochs_trained=epochs if epochs is not None else loaded.config.epochs,
@@ -324,13 +329,13 @@ class Session:
                 f"{path}: does not fit {loaded.dataset_name} ({loaded.num_classes} classes, "
                 f"input {tuple(loaded.input_shape)})")
 
-    def _show_model_source(self, config: TrainingConfig) -> None:
+    def _show_model_source(self, config: TrainingConfig, dataset_name: str) -> None:
         """Layers, settings and dataset as a file gives them (not undoable)."""
         self.layers.set(config.layers)
         self.set_settings(TrainingSettings.from_config(config))
-        if config.dataset != self._dataset_name:
-            self._dataset_name = config.dataset
-            self.events.dataset_name(config.dataset)
+        if dataset_name != self._dataset_name:
+            self._dataset_name = dataset_name
+            self.events.dataset_name(dataset_name)
             if self._dataset is not None:
                 self._dataset = None
                 self.events.dataset(None)
@@ -364,26 +369,34 @@ class Session:
         data = session_file.read_session(path)
         if data.model is not None:
             self._check_fits(data.model, path)
-        with self.events.paused():
-            self._show_model_source(data.config)
-            if data.model is not None:
-                loaded = data.model
-                metrics = dict(loaded.metrics or {})
-                epochs = metrics.pop("epochs_trained", 0.0)
-                self.model.set(loaded.model, loaded.config, loaded.dataset_name,
-                               loaded.class_names, trained=True, epochs_trained=epochs,
-                               metrics=metrics)
-            elif self._dataset is not None:
-                self.rebuild_model()
-            else:
-                self.model.clear()
-            self.runs.replace_all(RunRecord.from_data(run) for run in data.runs)
-            self.runs.changed()
-            self.canvas.set(data.canvas, data.canvas_source or InputSource())
+        dataset_name = normalize_name(data.config.dataset)
+        self._opening = True  # the file's own state: not a change to mark dirty
+        try:
+            with self.events.paused():  # each view redraws once
+                self._show_data(data, dataset_name)
+        finally:
+            self._opening = False
         self.path = Path(path)
         self._set_dirty(False)
         self.events.file(self.path)
         return data
+
+    def _show_data(self, data: SessionData, dataset_name: str) -> None:
+        self._show_model_source(data.config, dataset_name)
+        if data.model is not None:
+            loaded = data.model
+            metrics = dict(loaded.metrics or {})
+            epochs = metrics.pop("epochs_trained", 0.0)
+            self.model.set(loaded.model, loaded.config, loaded.dataset_name,
+                           loaded.class_names, trained=True, epochs_trained=epochs,
+                           metrics=metrics)
+        elif self._dataset is not None:
+            self.rebuild_model()
+        else:
+            self.model.clear()
+        self.runs.replace_all(RunRecord.from_data(run) for run in data.runs)
+        self.runs.changed()
+        self.canvas.set(data.canvas, data.canvas_source or InputSource())
 
     # ================================================================ inside
     def _layers_changed(self, event) -> None:
@@ -392,7 +405,8 @@ class Session:
             state.update(stale=tuple(event.value) != state.layers)
 
     def _changed(self, _event) -> None:
-        self._set_dirty(True)
+        if not self._opening:
+            self._set_dirty(True)
 
     def _weights_changing(self) -> None:
         """Trained weights are about to go: the session no longer matches its file."""

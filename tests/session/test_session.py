@@ -92,6 +92,8 @@ def test_the_canvas_input_is_predicted_by_the_predictor(small_session, fashion):
     session.set_input(np.zeros((28, 28), np.float32), InputSource("drawing"))
     session.clear_input()
     assert session.canvas.probabilities is None and log.of("prediction")[-1].value is None
+    with pytest.raises(ConfigError, match="no test image"):
+        session.show_test_sample(len(fashion.x_test))
     with pytest.raises(ConfigError, match="28×28"):
         session.set_input(np.ones((28, 28)) * 2)
     with pytest.raises(ConfigError):
@@ -153,3 +155,23 @@ def test_nothing_that_changes_the_model_is_allowed_while_training(small_session,
         with pytest.raises(ConfigError, match="not while training"):
             action()
     assert session.state == "training"
+
+
+def test_no_event_when_nothing_changes(small_session):
+    session = small_session
+    log = Recorder(session.events)
+    session.model.update(trained=False, stale=False)
+    session.update_settings(**session.settings.to_dict())
+    session.layers.set(session.layers.layers)
+    session.clear_input()  # already empty
+    assert log.types() == []
+
+
+def test_a_model_file_names_its_dataset_in_any_spelling(small_session, tmp_path, fashion):
+    session = small_session
+    session.train()
+    path = session.save_model(tmp_path / "m.dsmodel")
+    other = Session(dataset="mnist")
+    other.open_model(path)
+    assert other.dataset_name == "fashion_mnist"
+    assert other.dataset_loaded(fashion) and other.model.trained

@@ -17,6 +17,8 @@ from dense_studio.files.session_file import (
 )
 from dense_studio.session import InputSource, Session
 
+from .helpers import Recorder
+
 
 @pytest.fixture
 def trained(small_session):
@@ -34,7 +36,12 @@ def trained(small_session):
 def test_the_whole_session_round_trips(trained, tmp_path, fashion):
     path = trained.save(tmp_path / "work.dssession")
     again = Session()
+    log = Recorder(again.events)
     again.open(path)
+    types = log.types()
+    assert all(types.count(name) == 1 for name in set(types)), types  # one redraw per view
+    assert {"layers", "settings", "model", "weights", "runs", "canvas", "prediction",
+            "file"} <= set(types)
     assert again.config == trained.config and again.path == path and not again.dirty
     assert again.model.epochs_trained == trained.model.epochs_trained == 3
     assert again.model.metrics == trained.model.metrics
