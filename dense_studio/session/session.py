@@ -289,12 +289,12 @@ class Session:
         self._require_idle()
         loaded = model_file.load_model(path)
         self._check_fits(loaded, path)
-        dataset_name = normalize_name(loaded.config.dataset)
+        dataset_name = normalize_name(loaded.dataset_name)
         metrics = dict(loaded.metrics or {})
         epochs = metrics.pop("epochs_trained", None)
         with self.events.paused():
             self._show_model_source(loaded.config, dataset_name)
-            self.model.set(loaded.model, loaded.config, loaded.dataset_name,
+            self.model.set(loaded.model, loaded.config, dataset_name,
                            loaded.class_names, trained=True,
                            epochs_trained=epochs if epochs is not None else loaded.config.epochs,
                            metrics=metrics, path=Path(path))
@@ -387,7 +387,7 @@ class Session:
             loaded = data.model
             metrics = dict(loaded.metrics or {})
             epochs = metrics.pop("epochs_trained", 0.0)
-            self.model.set(loaded.model, loaded.config, loaded.dataset_name,
+            self.model.set(loaded.model, loaded.config, normalize_name(loaded.dataset_name),
                            loaded.class_names, trained=True, epochs_trained=epochs,
                            metrics=metrics)
         elif self._dataset is not None:

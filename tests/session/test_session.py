@@ -10,6 +10,7 @@ import pytest
 from dense_studio.data import load_dataset
 from dense_studio.engine.spec import DenseSpec, DropoutSpec
 from dense_studio.errors import ConfigError, DatasetError, ModelFileError
+from dense_studio.files.model_file import save_model
 from dense_studio.session import InputSource, Session, TrainingSettings
 
 from .helpers import Recorder
@@ -170,7 +171,10 @@ def test_no_event_when_nothing_changes(small_session):
 def test_a_model_file_names_its_dataset_in_any_spelling(small_session, tmp_path, fashion):
     session = small_session
     session.train()
-    path = session.save_model(tmp_path / "m.dsmodel")
+    model = session.model
+    path = tmp_path / "m.dsmodel"
+    save_model(model.predictor, path, model.config.replace(dataset="Fashion-MNIST"),
+               "Fashion-MNIST", model.class_names, {"epochs_trained": 2})
     other = Session(dataset="mnist")
     other.open_model(path)
     assert other.dataset_name == "fashion_mnist"
