@@ -11,7 +11,7 @@ from dense_studio.data import load_dataset
 from dense_studio.engine.spec import DenseSpec, DropoutSpec
 from dense_studio.errors import ConfigError, DatasetError, ModelFileError
 from dense_studio.files.model_file import save_model
-from dense_studio.session import InputSource, Session, TrainingSettings
+from dense_studio.session import InputSource, Session
 
 from .helpers import Recorder
 

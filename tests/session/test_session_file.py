@@ -15,7 +15,7 @@ from dense_studio.files.model_file import ModelFileError
 from dense_studio.files.session_file import (
     FORMAT, MAX_RUNS, SessionData, SessionFileError, read_session, write_session,
 )
-from dense_studio.session import InputSource, Session
+from dense_studio.session import InputSource, Session, TrainingSettings
 
 from .helpers import Recorder
 
@@ -205,7 +205,6 @@ def hostile_cases(good: Path, tmp: Path) -> dict:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, fashion):
     tmp = tmp_path_factory.mktemp("hostile")
-    from dense_studio.session import TrainingSettings
     session = Session(layers=(DenseSpec(24, "tanh"),),
                       settings=TrainingSettings(epochs=1, batch_size=128, validation_split=0.25),
                       train_limit=512)
