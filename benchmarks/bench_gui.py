@@ -239,7 +239,7 @@ def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool
     wall = time.perf_counter() - t0
     gaps = probe.stop()
     latencies = player.stop() if player else []
-    last = window._last_batch
+    last = window.training.last_batch
     result = {
         "blas_threads": blas or "default",
         "drawing": draw,
@@ -340,7 +340,10 @@ def main() -> int:
 
         from dense_studio.data import load_dataset
 
+        from dense_studio.ui.app import prepare_application
+
         app = QApplication.instance() or QApplication(["bench_gui"])
+        prepare_application(app)
         dataset = load_dataset("fashion_mnist")
         results: dict = {"platform": os.environ["QT_QPA_PLATFORM"], "epochs": args.epochs,
                          "cpus": os.cpu_count(), "runs": []}

@@ -35,6 +35,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from dense_studio.ui.messages import fill
+
 BAR_COLOR = "#4c78a8"
 TOP_COLOR = "#f58518"
 UNTRAINED_COLOR = "#a7b1bc"
@@ -503,7 +505,7 @@ class PredictionChart(QWidget):
         self._bars.set_bars(shown, [_percent(v) for v in shown], brushes, text_colors, inside)
         self._bars.setVisible(True)
         self._headline.show_prediction(self._names[top], _percent(values[top]))
-        self._describe(self.tr("Best guess: {0}").format(self._headline.text()))
+        self._describe(fill(self.tr("Best guess: %1"), self._headline.text()))
 
     def top_color(self) -> QColor:
         return QColor(TOP_COLOR)

@@ -5,7 +5,7 @@ second for the reference model). Sending each of those across threads would floo
 event loop, so :class:`TrainingWorker` runs the generator in a superqt ``GeneratorWorker``
 (a QThreadPool thread) and thins it on the worker side:
 
-* batch progress is forwarded at most ``max_rate`` times a second (15 by default), always
+* batch progress is forwarded at most ``max_rate`` times a second (10 by default), always
   with the *latest* batch, and the last batch of every epoch is always delivered;
 * every batch still feeds a smoothed (exponential moving average) loss/accuracy curve, so
   the points the window draws are batch-level even though the signals are not;
@@ -37,8 +37,8 @@ from PySide6.QtCore import QObject, Signal
 from superqt.utils import GeneratorWorker
 
 from dense_studio.engine import BatchEnd, EpochEnd, TrainingControl, TrainingEnd
-from dense_studio.errors import DenseStudioError
-from dense_studio.ui.text import one_line
+from dense_studio.engine.run import batches_per_epoch
+from dense_studio.errors import DenseStudioError, one_line
 
 __all__ = [
     "BatchProgress",
@@ -54,7 +54,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Signals per second for batch progress. Each one costs the GUI thread about a millisecond
-#: of Python (GIL) time that training waits for; 15 a second look smooth and keep the
+#: of Python (GIL) time that training waits for; 10 a second look smooth and keep the
 #: window's training speed within 10 % of the bare engine's (benchmarks/bench_gui.py).
 DEFAULT_MAX_RATE = 10.0
 #: Smoothed curve points kept per epoch (enough for a smooth line, cheap to redraw).
@@ -164,7 +164,7 @@ def throttled_training(
     it touches no Qt object.
     """
     interval = 1.0 / max_rate if max_rate > 0 else 0.0
-    batches = max(1, math.ceil(len(x) / max(1, batch_size)))
+    batches = max(1, batches_per_epoch(len(x), max(1, batch_size)))
     smoother = BatchSmoother(batches)
     last_sent = -math.inf
     pending: BatchEnd | None = None
@@ -293,6 +293,17 @@ class TrainingWorker(QObject):
         self._runner.errored.connect(self._on_errored)
         self._runner.finished.connect(self._on_finished)
         self._started = False
+
+    @classmethod
+    def for_run(cls, run, *, max_rate: float = DEFAULT_MAX_RATE, blas_threads: int | None = 1,
+                parent: QObject | None = None) -> "TrainingWorker":
+        """A worker for an ``engine.run.Run`` (from ``prepare_run``): its model, its
+        training part, its validation part and its config's epochs, batch size and seed."""
+        config = run.config
+        return cls(run.model, run.x_train, run.y_train, epochs=config.epochs,
+                   batch_size=config.batch_size, validation_data=run.validation,
+                   seed=config.seed, max_rate=max_rate, blas_threads=blas_threads,
+                   parent=parent)
 
     # -- control (GUI thread) --------------------------------------------------------
     def start(self) -> None:
