@@ -87,6 +87,7 @@ SETTINGS: dict[str, Setting] = {
     "language": Setting("ui/language", str, ""),
     "last_image_dir": Setting("files/lastImageDir", str, ""),
     "last_model_dir": Setting("files/lastModelDir", str, ""),
+    "recent_models": Setting("files/recentModels", list, []),  # read by RecentFiles
     "geometry": Setting("window/geometry", QByteArray, None),
     "window_state": Setting("window/state", QByteArray, None),
     "main_splitter": Setting("window/mainSplitter", QByteArray, None),
@@ -107,6 +108,8 @@ def open_settings() -> QSettings:
 def read_setting(settings: QSettings, name: str) -> Any:
     """The checked value of setting ``name`` (its default when missing or bad)."""
     row = SETTINGS[name]
+    if row.kind is list:
+        return RecentFiles(settings).paths()
     if row.kind is QByteArray:
         return read_bytes(settings, row.key)
     return row.check(settings.value(row.key, row.default))
@@ -124,7 +127,7 @@ def read_bytes(settings: QSettings, key: str) -> QByteArray | None:
 class RecentFiles:
     """The most recently opened or saved model files, newest first, existing files only."""
 
-    KEY = "files/recentModels"
+    KEY = SETTINGS["recent_models"].key
 
     def __init__(self, settings: QSettings, limit: int = MAX_RECENT) -> None:
         self._settings = settings

@@ -245,7 +245,7 @@ class _Runner(GeneratorWorker):
 
 
 class TrainingWorker(QObject):
-    """Trains ``model`` in a pool thread and reports through Qt signals (GUI thread).
+    """Trains a run's model in a pool thread and reports through Qt signals (GUI thread).
 
     Signals carry :class:`BatchProgress`, :class:`EpochReport` and :class:`EndReport`;
     ``failed`` carries a one-line message; ``finished`` comes last, once the thread has
@@ -259,51 +259,23 @@ class TrainingWorker(QObject):
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(
-        self,
-        model,
-        x: np.ndarray,
-        y: np.ndarray,
-        *,
-        epochs: int,
-        batch_size: int,
-        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-        seed: int = 0,
-        max_rate: float = DEFAULT_MAX_RATE,
-        blas_threads: int | None = 1,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, run, *, max_rate: float = DEFAULT_MAX_RATE,
+                 blas_threads: int | None = 1, parent: QObject | None = None) -> None:
+        """Train ``run`` (an ``engine.run.Run`` from ``prepare_run``): its model, its
+        training and validation parts, its config's epochs, batch size and seed."""
         super().__init__(parent)
         self.control = TrainingControl()
         self._ended = False
+        config = run.config
         self._runner = _Runner(
-            throttled_training,
-            model,
-            x,
-            y,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_data=validation_data,
-            seed=seed,
-            control=self.control,
-            max_rate=max_rate,
-            blas_threads=blas_threads,
+            throttled_training, run.model, run.x_train, run.y_train, epochs=config.epochs,
+            batch_size=config.batch_size, validation_data=run.validation, seed=config.seed,
+            control=self.control, max_rate=max_rate, blas_threads=blas_threads,
         )
         self._runner.yielded.connect(self._dispatch)
         self._runner.errored.connect(self._on_errored)
         self._runner.finished.connect(self._on_finished)
         self._started = False
-
-    @classmethod
-    def for_run(cls, run, *, max_rate: float = DEFAULT_MAX_RATE, blas_threads: int | None = 1,
-                parent: QObject | None = None) -> "TrainingWorker":
-        """A worker for an ``engine.run.Run`` (from ``prepare_run``): its model, its
-        training part, its validation part and its config's epochs, batch size and seed."""
-        config = run.config
-        return cls(run.model, run.x_train, run.y_train, epochs=config.epochs,
-                   batch_size=config.batch_size, validation_data=run.validation,
-                   seed=config.seed, max_rate=max_rate, blas_threads=blas_threads,
-                   parent=parent)
 
     # -- control (GUI thread) --------------------------------------------------------
     def start(self) -> None:

@@ -445,6 +445,9 @@ def test_settings_and_geometry_are_remembered(qtbot, settings):
     first.mainSplitter.setSizes([300, 500, 300])
     sizes = first.mainSplitter.sizes()
     first.close()
+    from dense_studio.ui.settings import SETTINGS
+
+    assert set(settings.allKeys()) <= {row.key for row in SETTINGS.values()}  # one table
 
     second = make_window(qtbot, settings)
     assert second.size().height() == 720
@@ -559,3 +562,24 @@ def test_bracket_keys_change_the_brush_and_the_slider_follows(qtbot, window):
     assert canvas.brush_size == slider.maximum()
     qtbot.keyClick(canvas, Qt.Key.Key_BracketRight)  # already the largest brush
     assert canvas.brush_size == slider.maximum()
+
+
+def test_every_setting_reads_back_what_was_written_and_rejects_nonsense(settings, tmp_path):
+    from dense_studio.ui.settings import MAX_SEED, SETTINGS, read_setting, write_setting
+
+    good = {"dataset": "mnist", "optimizer": "sgd", "learning_rate": 0.05, "batch_size": 64,
+            "epochs": 3, "validation_split": 0.25, "seed": MAX_SEED, "lr_schedule": "constant",
+            "layers": "64:tanh,dropout:0.2", "brush_size": 30, "language": "zh_TW",
+            "last_image_dir": str(tmp_path), "last_model_dir": str(tmp_path)}
+    bad = {"dataset": "imagenet", "optimizer": "lbfgs", "learning_rate": "nan",
+           "batch_size": 0, "epochs": "many", "validation_split": 0.95, "seed": MAX_SEED + 1,
+           "lr_schedule": "step", "brush_size": 10_000}
+    for name, value in good.items():
+        write_setting(settings, name, value)
+        assert read_setting(settings, name) == value, name
+    for name, value in bad.items():
+        write_setting(settings, name, value)
+        assert read_setting(settings, name) == SETTINGS[name].default, name
+    # One table: every key the window writes is a row of it.
+    keys = [row.key for row in SETTINGS.values()]
+    assert len(keys) == len(set(keys))

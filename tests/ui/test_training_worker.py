@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from dense_studio.engine import BatchEnd, build_model
-from dense_studio.engine.spec import DenseSpec
+from dense_studio.engine.run import prepare_run
+from dense_studio.engine.spec import DenseSpec, TrainingConfig
 from dense_studio.ui.training_worker import (
     BatchProgress,
     BatchSmoother,
@@ -32,6 +33,13 @@ def small_model():
     model = build_model((DenseSpec(16, "relu"),), input_shape=(28, 28), num_classes=2, seed=1)
     model.compile(optimizer="adam", learning_rate=1e-3)
     return model
+
+
+def run_of(model, x, y, *, epochs: int, batch_size: int):
+    """The run the window would make: no validation, the model trained as it is."""
+    config = TrainingConfig(layers=(DenseSpec(16, "relu"),), epochs=epochs,
+                            batch_size=batch_size, validation_split=0.0, lr_schedule="constant")
+    return prepare_run(config, x, y, num_classes=2, model=model)
 
 
 class FakeClock:
@@ -144,7 +152,7 @@ def test_worker_signals_pause_and_stop(qtbot, data):
             yield event
 
     model.train = counting_train
-    worker = TrainingWorker(model, x, y, epochs=50, batch_size=8)
+    worker = TrainingWorker(run_of(model, x, y, epochs=50, batch_size=8))
     progress, epochs, ended, failed = [], [], [], []
     worker.progress.connect(progress.append)
     worker.epochEnded.connect(epochs.append)
@@ -169,8 +177,8 @@ def test_worker_signals_pause_and_stop(qtbot, data):
 
 def test_stop_while_paused_ends_quickly(qtbot, data):
     x, y = data
-    worker = TrainingWorker(small_model(), np.concatenate([x] * 40), np.concatenate([y] * 40),
-                            epochs=50, batch_size=8)
+    worker = TrainingWorker(run_of(small_model(), np.concatenate([x] * 40),
+                                   np.concatenate([y] * 40), epochs=50, batch_size=8))
     ended = []
     worker.trainingEnded.connect(ended.append)
     worker.start()

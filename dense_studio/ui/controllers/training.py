@@ -77,7 +77,7 @@ class TrainingController(QObject):
             return False
         from dense_studio.ui.training_worker import TrainingWorker  # superqt: load on demand
 
-        worker = TrainingWorker.for_run(run, max_rate=self._progress_rate,
+        worker = TrainingWorker(run, max_rate=self._progress_rate,
                                         blas_threads=self._blas_threads, parent=self)
         worker.progress.connect(self._on_progress)
         worker.epochEnded.connect(self._on_epoch)
