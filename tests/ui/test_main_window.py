@@ -583,3 +583,21 @@ def test_every_setting_reads_back_what_was_written_and_rejects_nonsense(settings
     # One table: every key the window writes is a row of it.
     keys = [row.key for row in SETTINGS.values()]
     assert len(keys) == len(set(keys))
+
+
+def test_the_window_keeps_its_public_names(window):
+    """Automation and the benchmarks use these; the split into controllers kept them."""
+    for name in ("open_model", "save_model", "open_image", "model", "predictor", "dataset",
+                 "show_random_sample", "start_training", "pause_training", "resume_training",
+                 "stop_training", "reset_weights", "recent_models", "save_settings", "is_ready"):
+        assert callable(getattr(window, name)), name
+    for name in ("trainAction", "stopAction", "resetAction", "openModelAction",
+                 "saveModelAction", "saveModelAsAction", "openImageAction",
+                 "randomSampleAction", "recentMenu", "languageGroup", "mainSplitter",
+                 "leftSplitter", "rightSplitter", "lossPlot", "accuracyPlot", "curves",
+                 "layerEditor", "trainingPanel", "drawCanvas", "predictionChart",
+                 "inputPreview", "sampleLabel", "brushSizeSlider", "prediction"):
+        assert getattr(window, name) is not None, name
+    assert window.is_training is False and window.last_error is None
+    assert window.epochs_trained == 0
+    assert window.predictionChart.probabilities() is None
