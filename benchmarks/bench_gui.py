@@ -17,6 +17,8 @@ ratios measured together):
 * stroke → bars latency: mouse moves are sent to the canvas every 8 ms (a 125 Hz mouse);
   for each move, the time until the prediction chart's probabilities() have changed to a
   prediction that includes it — the throttle's waiting time is counted. Target ≤ 16 ms;
+* the GUI-thread cost of one live prediction's two widget steps: reading the canvas and
+  showing new bars (median ms; once timed tests, measured here instead);
 * launch → window shown: ``python -m dense_studio`` as a subprocess with
   DENSE_STUDIO_REPORT_SHOWN=1; time until it reports its first exposed frame. Target ≤ 1.5 s.
 
@@ -78,17 +80,19 @@ def headless_throughput(dataset, epochs: int, blas: int | None) -> float:
     """Samples per second of the bare engine loop (no Qt), as the engine measures it."""
     from threadpoolctl import threadpool_limits
 
-    from dense_studio.engine import BatchEnd, build_model
-    from dense_studio.engine.spec import DenseSpec
+    from dense_studio.engine import BatchEnd
+    from dense_studio.engine.run import prepare_run
+    from dense_studio.engine.spec import TrainingConfig
 
-    model = build_model((DenseSpec(128, "relu"),), input_shape=(28, 28), num_classes=10, seed=0)
-    model.compile(optimizer="adam", learning_rate=1e-3)
+    # The window's default run (the reference recipe, nothing held out: run_window sets
+    # validation to 0 %), put together the same way the window does it.
+    run = prepare_run(TrainingConfig(epochs=epochs, validation_split=0.0),
+                      dataset.x_train, dataset.y_train, num_classes=dataset.num_classes)
     last = None
     # A `with` block: threadpoolctl then hands OpenBLAS control back when it ends, so the
     # window's worker thread can set its own limit afterwards.
     with threadpool_limits(limits=blas, user_api="blas"):
-        for event in model.train(dataset.x_train, dataset.y_train, epochs=epochs,
-                                 batch_size=32, seed=0):
+        for event in run.train(blas_threads=None):
             if isinstance(event, BatchEnd):
                 last = event
     return last.samples_seen / last.elapsed
@@ -239,7 +243,7 @@ def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool
     wall = time.perf_counter() - t0
     gaps = probe.stop()
     latencies = player.stop() if player else []
-    last = window._last_batch
+    last = window.training.last_batch
     result = {
         "blas_threads": blas or "default",
         "drawing": draw,
@@ -287,6 +291,36 @@ def idle_stroke_latency(app) -> dict:
     return {"stroke_to_bars_p50_ms": percentile(latencies, 50),
             "stroke_to_bars_p95_ms": percentile(latencies, 95),
             "stroke_to_bars_max_ms": max(latencies), "stroke_moves": len(latencies)}
+
+
+# ----------------------------------------------------------------------------- widgets
+def widget_update_ms(app, repeats: int = 200) -> dict:
+    """Median milliseconds of the two GUI-thread steps of every live prediction: reading
+    the canvas (``DrawCanvas.image``) and showing new bars (``set_probabilities``)."""
+    import numpy as np
+
+    from dense_studio.ui.draw_canvas import DrawCanvas
+    from dense_studio.ui.prediction_chart import PredictionChart
+
+    canvas, chart = DrawCanvas(), PredictionChart()
+    chart.set_class_names(tuple(str(d) for d in range(10)))
+    canvas.show()
+    chart.show()
+    app.processEvents()
+    samples = np.random.default_rng(0).dirichlet(np.ones(10), size=repeats)
+    image_s, bars_s = [], []
+    for probabilities in samples:
+        t0 = time.perf_counter()
+        canvas.image()
+        t1 = time.perf_counter()
+        chart.set_probabilities(probabilities)
+        t2 = time.perf_counter()
+        image_s.append(t1 - t0)
+        bars_s.append(t2 - t1)
+    canvas.close()
+    chart.close()
+    return {"canvas_image_ms": round(1000 * float(np.median(image_s)), 3),
+            "set_probabilities_ms": round(1000 * float(np.median(bars_s)), 3)}
 
 
 # ----------------------------------------------------------------------------- launch
@@ -340,7 +374,10 @@ def main() -> int:
 
         from dense_studio.data import load_dataset
 
+        from dense_studio.ui.app import prepare_application
+
         app = QApplication.instance() or QApplication(["bench_gui"])
+        prepare_application(app)
         dataset = load_dataset("fashion_mnist")
         results: dict = {"platform": os.environ["QT_QPA_PLATFORM"], "epochs": args.epochs,
                          "cpus": os.cpu_count(), "runs": []}
@@ -359,6 +396,7 @@ def main() -> int:
                 if not args.json:
                     print(json.dumps(summary), flush=True)
         results["idle_stroke"] = idle_stroke_latency(app)
+        results["widgets"] = widget_update_ms(app)
         results["launch_s"] = launch_seconds(args.launches)
     finally:
         if server is not None:
@@ -366,7 +404,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(results))
     else:
-        print(json.dumps({"idle_stroke": results["idle_stroke"],
+        print(json.dumps({"idle_stroke": results["idle_stroke"], "widgets": results["widgets"],
                           "launch_s": results["launch_s"]}))
     return 0
 

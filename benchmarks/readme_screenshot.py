@@ -18,6 +18,8 @@ os.environ["XDG_CONFIG_HOME"] = "/tmp/shot-config"; shutil.rmtree("/tmp/shot-con
 from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QEventLoop, QTimer
 app = QApplication(["dense-studio"])
+from dense_studio.ui.app import prepare_application
+prepare_application(app)
 from dense_studio.ui import MainWindow
 from ui_helpers import draw_stroke
 def wait(ms):
@@ -30,7 +32,7 @@ w.trainButton.click()
 target = float(os.environ.get("SHOT_AT", "3.4"))
 while True:
     wait(20)
-    b = w._last_batch
+    b = w.training.last_batch
     if b is not None and b.epoch + b.batch / b.batches >= target - 0.9:
         break
 w.drawCanvas.set_brush_size(26)
@@ -41,7 +43,7 @@ draw_stroke(w.drawCanvas, [(0.68, 0.12), (0.7, 0.88)])
 draw_stroke(w.drawCanvas, [(0.5, 0.12), (0.5, 0.35)])
 while True:
     wait(20)
-    b = w._last_batch
+    b = w.training.last_batch
     if b is not None and b.epoch + b.batch / b.batches >= target:
         break
 wait(150)

@@ -173,8 +173,10 @@ def _run_window(args: argparse.Namespace) -> int:
         from PySide6.QtWidgets import QApplication
 
         from dense_studio.ui import MainWindow
+        from dense_studio.ui.app import prepare_application
 
         app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "dense-studio"])
+        prepare_application(app)  # names, then the language's translators, before any widget
         window = MainWindow()
         window.show()
     except DenseStudioError:

@@ -1,8 +1,9 @@
 """Starting the window: application names, translation, and a launch-time probe.
 
-``run()`` is the whole app (the ``dense-studio`` command without arguments can call it);
-``prepare_application()`` is idempotent and also called by ``MainWindow`` itself, so the
-window gets its names and translation however it was started (tests, the CLI, a notebook).
+``prepare_application(app)`` is the start-up step: call it once the QApplication exists
+and before the window is made (it is idempotent). It gives the application its names (for
+QSettings and the window manager) and installs the translation chosen by
+``DENSE_STUDIO_LANG``, the saved choice or the system. Widgets install nothing themselves.
 
 With ``DENSE_STUDIO_REPORT_SHOWN=1`` the window prints ``dense-studio: shown <unix time>``
 on stderr once its first frame is on screen; ``benchmarks/bench_gui.py`` uses that to time
@@ -11,46 +12,25 @@ the launch from the outside.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from dense_studio.ui.settings import ORGANIZATION, open_settings, read_str
+from dense_studio.ui import i18n
+from dense_studio.ui.settings import ORGANIZATION, open_settings, read_setting
 
-__all__ = ["run", "prepare_application", "choose_language", "FirstFrame", "REPORT_SHOWN_ENV"]
+__all__ = ["prepare_application", "choose_language", "FirstFrame", "REPORT_SHOWN_ENV"]
 
 REPORT_SHOWN_ENV = "DENSE_STUDIO_REPORT_SHOWN"
-LANGUAGE_ENV = "DENSE_STUDIO_LANG"
+LANGUAGE_ENV = i18n.LANGUAGE_ENV
 _prepared: set[int] = set()
 
 
-def _i18n():
-    """The translation module, or None where it is not installed (English only)."""
-    try:
-        from dense_studio.ui import i18n
-    except ImportError:
-        return None
-    return i18n
-
-
 def choose_language() -> str:
-    """DENSE_STUDIO_LANG, else the saved choice, else the system's (zh_TW for Traditional
-    Chinese locales), else English."""
-    i18n = _i18n()
-    if i18n is None:
-        return "en"
-    wanted = os.environ.get(LANGUAGE_ENV) or read_str(open_settings(), "ui/language", "")
-    if wanted in i18n.LANGUAGES:
-        return wanted
-    locale = QLocale.system()
-    if locale.language() == QLocale.Language.Chinese and locale.script() in (
-        QLocale.Script.TraditionalHanScript,
-    ) or locale.name() in ("zh_TW", "zh_HK", "zh_MO"):
-        return "zh_TW"
-    return "en"
+    """DENSE_STUDIO_LANG, else the saved choice, else the system's, else English."""
+    return i18n.choose_language(read_setting(open_settings(), "language"))
 
 
 def prepare_application(app: QCoreApplication | None = None) -> None:
@@ -65,9 +45,7 @@ def prepare_application(app: QCoreApplication | None = None) -> None:
         app.setApplicationName("Dense Studio")
     if isinstance(app, QApplication):
         app.setApplicationDisplayName("Dense Studio")
-    i18n = _i18n()
-    if i18n is not None:
-        i18n.install_translator(app, choose_language())
+    i18n.apply_language(app, choose_language())
 
 
 class FirstFrame(QObject):
@@ -103,15 +81,3 @@ class FirstFrame(QObject):
         if self._report:
             print(f"dense-studio: shown {time.time():.6f}", file=sys.stderr, flush=True)
         self.shown.emit()
-
-
-def run(argv: list[str] | None = None) -> int:
-    """Open the window and run until it is closed; the exit code of the event loop."""
-    argv = list(sys.argv if argv is None else argv) or ["dense-studio"]
-    app = QApplication.instance() or QApplication(argv)
-    prepare_application(app)
-    from dense_studio.ui.main_window import MainWindow
-
-    window = MainWindow()
-    window.show()
-    return int(app.exec())

@@ -4,7 +4,7 @@ Each plot holds a fixed set of curve items created once: the current run's smoot
 batch-level training curve, its per-epoch training points, its validation curve, and the
 same three for the previous run, drawn dimmed so two runs can be compared. New data only
 goes into numpy buffers; a timer pushes them to the items with ``setData`` (the two plots
-take turns, each redrawn 2.5 times a second), so a fast training loop never makes the GUI
+take turns, each redrawn about 1.7 times a second), so a fast training loop never makes the GUI
 thread redraw per batch.
 
 Redrawing is kept cheap because GUI-thread Python time is taken from the training thread

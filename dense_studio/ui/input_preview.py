@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from dense_studio.ui.draw_canvas import array_to_image, to_uint8_image
+from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
 GRID_MIN_CELL = 6  # screen pixels per model pixel from which the grid is drawn
@@ -126,7 +127,7 @@ class _PixelView(QWidget):
             value /= 255.0
         QToolTip.showText(
             event.globalPosition().toPoint(),
-            self.tr("row {0}, column {1}: {2:.2f}").format(row, col, value),
+            fill(self.tr("row %1, column %2: %3"), row, col, f"{value:.2f}"),
             self,
         )
 

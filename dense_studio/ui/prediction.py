@@ -62,9 +62,6 @@ class Throttle(QObject):
         wait = self._last + self._interval - time.perf_counter() * 1000.0
         self._timer.start(max(0, int(wait + 0.999)))
 
-    def cancel(self) -> None:
-        self._timer.stop()
-
     def _fire(self) -> None:
         self._last = time.perf_counter() * 1000.0
         self._func()

@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 
 from dense_studio.data import DATASETS
 from dense_studio.engine.spec import MAX_BATCH_SIZE, MAX_EPOCHS, OPTIMIZERS
+from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
+from dense_studio.ui.settings import MAX_SEED
 
 __all__ = ["TrainingPanel", "format_duration", "STATES"]
 
 STATES = ("loading", "idle", "training", "paused", "stopping")
 OPTIMIZER_TITLES = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
-MAX_SEED = 2**31 - 1  # QSpinBox holds a C int
 SPEED_LABEL_SECONDS = 0.25  # samples/s and time left change four times a second
 
 
@@ -61,6 +62,7 @@ class TrainingPanel(QWidget):
     trainClicked = Signal()
     stopClicked = Signal()
     resetClicked = Signal()
+    #: The optimizer or the batch size changed (the memory a run needs depends on them).
     settingsChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -105,7 +107,9 @@ class TrainingPanel(QWidget):
         )
         name_widget(self.validationSpin, "validationSpin", self.tr("Validation split"))
 
-        self.seedSpin = QSpinBox()
+        # A QSpinBox holds a C int (2**31 - 1); a double holds every seed up to 2**32 - 1.
+        self.seedSpin = QDoubleSpinBox()
+        self.seedSpin.setDecimals(0)
         self.seedSpin.setRange(0, MAX_SEED)
         self.seedSpin.setToolTip(self.tr("Same seed, same settings: the same run again"))
         name_widget(self.seedSpin, "seedSpin", self.tr("Random seed"))
@@ -182,11 +186,8 @@ class TrainingPanel(QWidget):
         self.datasetCombo.currentIndexChanged.connect(
             lambda _index: self.datasetChanged.emit(self.dataset())
         )
-        for spin in (self.learningRateSpin, self.batchSizeSpin, self.epochsSpin,
-                     self.validationSpin, self.seedSpin):
-            spin.valueChanged.connect(self.settingsChanged)
+        self.batchSizeSpin.valueChanged.connect(self.settingsChanged)
         self.optimizerCombo.currentIndexChanged.connect(self.settingsChanged)
-        self.decayCheck.toggled.connect(self.settingsChanged)
         self.set_state("loading")
 
     # -- settings ----------------------------------------------------------------------
@@ -274,9 +275,8 @@ class TrainingPanel(QWidget):
     def begin_progress(self, epochs: int, batches: int) -> None:
         self.progressBar.setRange(0, max(1, epochs * batches))
         self.progressBar.setValue(0)
-        self.progressBar.setFormat(self.tr("Epoch %1/%2 · batch %3/%4").replace("%1", "1")
-                                   .replace("%2", str(epochs)).replace("%3", "0")
-                                   .replace("%4", str(batches)))
+        self.progressBar.setFormat(fill(self.tr("Epoch %1/%2 · batch %3/%4"), 1, epochs, 0,
+                                        batches))
         self.speedLabel.setText(self.tr("Starting…"))
 
     def show_batch(self, event, total_samples: int) -> None:
@@ -290,13 +290,8 @@ class TrainingPanel(QWidget):
         try:
             bar.setMaximum(max(1, event.epochs * event.batches))
             bar.setValue(done)
-            bar.setFormat(
-                self.tr("Epoch %1/%2 · batch %3/%4")
-                .replace("%1", str(event.epoch + 1))
-                .replace("%2", str(event.epochs))
-                .replace("%3", str(event.batch))
-                .replace("%4", str(event.batches))
-            )
+            bar.setFormat(fill(self.tr("Epoch %1/%2 · batch %3/%4"), event.epoch + 1,
+                               event.epochs, event.batch, event.batches))
         finally:
             bar.setUpdatesEnabled(True)
         rate = float(event.samples_per_second)
@@ -306,11 +301,9 @@ class TrainingPanel(QWidget):
         self._speed_shown = now
         if rate > 0:
             left = max(0, total_samples - event.samples_seen) / rate
-            self.speedLabel.setText(
-                self.tr("%1 samples/s · about %2 left")
-                .replace("%1", self._locale.toString(int(round(rate))))
-                .replace("%2", format_duration(left))
-            )
+            self.speedLabel.setText(fill(self.tr("%1 samples/s · about %2 left"),
+                                         self._locale.toString(int(round(rate))),
+                                         format_duration(left)))
 
     def finish_progress(self, text: str, complete: bool, summary: str = "") -> None:
         """The run ended: ``text`` in the bar, ``summary`` (or nothing) under it."""

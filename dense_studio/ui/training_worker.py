@@ -5,7 +5,7 @@ second for the reference model). Sending each of those across threads would floo
 event loop, so :class:`TrainingWorker` runs the generator in a superqt ``GeneratorWorker``
 (a QThreadPool thread) and thins it on the worker side:
 
-* batch progress is forwarded at most ``max_rate`` times a second (15 by default), always
+* batch progress is forwarded at most ``max_rate`` times a second (10 by default), always
   with the *latest* batch, and the last batch of every epoch is always delivered;
 * every batch still feeds a smoothed (exponential moving average) loss/accuracy curve, so
   the points the window draws are batch-level even though the signals are not;
@@ -37,8 +37,8 @@ from PySide6.QtCore import QObject, Signal
 from superqt.utils import GeneratorWorker
 
 from dense_studio.engine import BatchEnd, EpochEnd, TrainingControl, TrainingEnd
-from dense_studio.errors import DenseStudioError
-from dense_studio.ui.text import one_line
+from dense_studio.engine.run import batches_per_epoch
+from dense_studio.errors import DenseStudioError, one_line
 
 __all__ = [
     "BatchProgress",
@@ -54,7 +54,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Signals per second for batch progress. Each one costs the GUI thread about a millisecond
-#: of Python (GIL) time that training waits for; 15 a second look smooth and keep the
+#: of Python (GIL) time that training waits for; 10 a second look smooth and keep the
 #: window's training speed within 10 % of the bare engine's (benchmarks/bench_gui.py).
 DEFAULT_MAX_RATE = 10.0
 #: Smoothed curve points kept per epoch (enough for a smooth line, cheap to redraw).
@@ -164,7 +164,7 @@ def throttled_training(
     it touches no Qt object.
     """
     interval = 1.0 / max_rate if max_rate > 0 else 0.0
-    batches = max(1, math.ceil(len(x) / max(1, batch_size)))
+    batches = max(1, batches_per_epoch(len(x), max(1, batch_size)))
     smoother = BatchSmoother(batches)
     last_sent = -math.inf
     pending: BatchEnd | None = None
@@ -245,7 +245,7 @@ class _Runner(GeneratorWorker):
 
 
 class TrainingWorker(QObject):
-    """Trains ``model`` in a pool thread and reports through Qt signals (GUI thread).
+    """Trains a run's model in a pool thread and reports through Qt signals (GUI thread).
 
     Signals carry :class:`BatchProgress`, :class:`EpochReport` and :class:`EndReport`;
     ``failed`` carries a one-line message; ``finished`` comes last, once the thread has
@@ -259,35 +259,18 @@ class TrainingWorker(QObject):
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(
-        self,
-        model,
-        x: np.ndarray,
-        y: np.ndarray,
-        *,
-        epochs: int,
-        batch_size: int,
-        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-        seed: int = 0,
-        max_rate: float = DEFAULT_MAX_RATE,
-        blas_threads: int | None = 1,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, run, *, max_rate: float = DEFAULT_MAX_RATE,
+                 blas_threads: int | None = 1, parent: QObject | None = None) -> None:
+        """Train ``run`` (an ``engine.run.Run`` from ``prepare_run``): its model, its
+        training and validation parts, its config's epochs, batch size and seed."""
         super().__init__(parent)
         self.control = TrainingControl()
         self._ended = False
+        config = run.config
         self._runner = _Runner(
-            throttled_training,
-            model,
-            x,
-            y,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_data=validation_data,
-            seed=seed,
-            control=self.control,
-            max_rate=max_rate,
-            blas_threads=blas_threads,
+            throttled_training, run.model, run.x_train, run.y_train, epochs=config.epochs,
+            batch_size=config.batch_size, validation_data=run.validation, seed=config.seed,
+            control=self.control, max_rate=max_rate, blas_threads=blas_threads,
         )
         self._runner.yielded.connect(self._dispatch)
         self._runner.errored.connect(self._on_errored)

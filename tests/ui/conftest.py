@@ -97,3 +97,13 @@ def _no_dangling_threads(qapp, monkeypatch):
     for where in running_qthreads:
         problems.append(f"QThread still running, started at:\n{where}")
     pytest.fail("the test left threads running:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _english(qapp):
+    """The translation start-up installs (``app.prepare_application``): English, whose
+    table holds its plural forms ("1 epoch", "5 epochs")."""
+    from dense_studio.ui import i18n
+
+    i18n.apply_language(qapp, "en")
+    yield

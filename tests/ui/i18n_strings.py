@@ -50,6 +50,7 @@ class TrString:
     text: str
     path: str
     line: int
+    numerus: bool = False  # asked with a count (``tr(text, "", n)``): needs plural forms
 
     @property
     def key(self) -> str:
@@ -178,7 +179,10 @@ class _Visitor(ast.NodeVisitor):
             self.problems.append(TrProblem(self.path, node.lineno, kind, detail))
 
         if (text := _const_str(arg)) is not None:
-            self.strings.append(TrString(context, text, self.path, node.lineno))
+            # The count is tr()'s third argument, translate()'s fourth.
+            count_at = 3 if _is_translate(node.func) else 2
+            numerus = len(node.args) > count_at or any(k.arg == "n" for k in node.keywords)
+            self.strings.append(TrString(context, text, self.path, node.lineno, numerus))
             return
         if isinstance(arg, ast.JoinedStr):
             problem("f-string", ast.unparse(arg))
@@ -228,8 +232,8 @@ def extract(paths) -> tuple[list[TrString], list[TrProblem]]:
 
 
 def extract_ui() -> tuple[list[TrString], list[TrProblem]]:
-    """Everything in ``dense_studio/ui/*.py``."""
-    return extract(UI_DIR.glob("*.py"))
+    """Everything in ``dense_studio/ui/**/*.py``."""
+    return extract(UI_DIR.rglob("*.py"))
 
 
 # Qt's %1..%99 (also %L1) and %n; printf %s/%d/%.2f/%(name)s; str.format {0}/{name}/{0:.2f}.

@@ -31,7 +31,11 @@ from PySide6.QtWidgets import QLabel, QPushButton  # noqa: E402
 
 from dense_studio.ui import i18n  # noqa: E402
 
-JSON_PATH = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "zh_TW.json"
+I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+JSON_PATH = I18N_DIR / "zh_TW.json"
+EN_PATH = I18N_DIR / "en.json"  # English's plural forms, nothing else
+# How many plural forms each language has (Qt's numerus forms): English one/other.
+PLURAL_FORMS = {"en": 2, "zh_TW": 1}
 
 # Translations that are rightly the same as the English: Keras layer names and the product.
 KEPT_AS_IS = {"Dense", "Dropout", "+ Dense", "+ Dropout", "Dense Studio"}
@@ -47,15 +51,25 @@ FILE_GLOB = re.compile(r"\*\.[A-Za-z0-9]+")
 SHORTCUT = re.compile(r"^(?:Ctrl|Shift|Alt|Meta)\+\S+$")
 
 
-def _raw_table() -> dict:
+def _raw_table(path: Path = JSON_PATH) -> dict:
     def no_duplicates(pairs):
         keys = [key for key, _value in pairs]
         duplicated = sorted(key for key, count in Counter(keys).items() if count > 1)
         assert not duplicated, f"keys given twice (the last one silently wins): {duplicated}"
         return dict(pairs)
 
-    raw = JSON_PATH.read_bytes()
+    raw = path.read_bytes()
     return json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicates)
+
+
+def _forms(value) -> list[str]:
+    """A translation's texts: its plural forms, or the one text."""
+    return value if isinstance(value, list) else [value]
+
+
+def _entries(table: dict):
+    """(key, text) for every text of the table, each plural form on its own."""
+    return [(key, text) for key, value in table.items() for text in _forms(value)]
 
 
 @pytest.fixture(scope="module")
@@ -83,23 +97,44 @@ def _mnemonic(text: str) -> str | None:
 
 
 # ------------------------------------------------------------------ (c) the file itself
-def test_json_is_a_flat_utf8_object_of_nonempty_strings(table):
-    raw = JSON_PATH.read_bytes()
+@pytest.mark.parametrize("language", sorted(PLURAL_FORMS))
+def test_json_is_a_flat_utf8_object_of_texts_or_plural_forms(language):
+    path = I18N_DIR / f"{language}.json"
+    raw = path.read_bytes()
     # load_table drops the whole file on any decoding error; keep the shipped file plain UTF-8.
-    assert not raw.startswith(b"\xef\xbb\xbf"), "save zh_TW.json without a BOM"
+    assert not raw.startswith(b"\xef\xbb\xbf"), f"save {path.name} without a BOM"
     raw.decode("utf-8")
     assert len(raw) < i18n._MAX_FILE_BYTES  # noqa: SLF001 (the loader's own limit)
+    table = _raw_table(path)
     assert isinstance(table, dict) and table
-    bad = {k: v for k, v in table.items() if not (isinstance(k, str) and isinstance(v, str))}
-    assert not bad, f"not str -> str: {bad}"
-    assert not [k for k, v in table.items() if not v.strip()], "empty translations"
+    bad = {k: v for k, v in table.items() if not isinstance(k, str) or not (
+        isinstance(v, str) or isinstance(v, list) and len(v) == PLURAL_FORMS[language]
+        and all(isinstance(form, str) for form in v))}
+    assert not bad, f"not a text or {PLURAL_FORMS[language]} plural forms: {bad}"
+    assert not [k for k, v in table.items() if not all(f.strip() for f in _forms(v))], \
+        "empty translations"
     # What the app loads is exactly the file: nothing filtered out on the way.
-    assert i18n.load_table("zh_TW") == table
+    assert i18n.load_table(language) == table
+
+
+def test_plural_texts_have_plural_forms_and_no_other_text_has(table, ui_strings):
+    """A ``tr(text, "", n)`` needs a list of forms in every language; English has its own
+    table for just those (its other texts are the source texts themselves)."""
+    strings = ui_strings[0]
+    numerus = {s.text for s in strings if s.numerus}
+    assert "Training finished: %n epoch(s)." in numerus  # the extractor sees the count
+    english = _raw_table(EN_PATH)
+    assert set(english) == numerus
+    for text in numerus:
+        assert isinstance(table.get(text), list), f"zh_TW needs plural forms for {text!r}"
+        assert all("%n" in form for form in english[text] + table[text]), text
+    plain = {s.text for s in strings if not s.numerus}
+    assert not [t for t in plain if isinstance(table.get(t), list)]
 
 
 def test_translations_are_traditional_chinese_as_used_in_taiwan(table):
     problems = []
-    for key, text in table.items():
+    for key, text in _entries(table):
         if key in KEPT_AS_IS or SHORTCUT.match(key):
             continue
         if not re.search(r"[\u4e00-\u9fff]", text):
@@ -172,7 +207,7 @@ def test_every_translatable_string_has_a_zh_tw_entry(ui_strings, table):
 def test_placeholders_markup_and_accelerators_survive(table, ui_strings):
     known = {s.text for s in ui_strings[0]}
     problems = []
-    for key, text in table.items():
+    for key, text in _entries(table):
         source = _source_of(key, known)
         if placeholders(source) != placeholders(text):
             problems.append(
@@ -317,7 +352,88 @@ def test_load_table_accepts_a_bom(fake_resources):
     assert i18n.load_table("zh_TW") == {"Stop": "停止"}
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "zh_CN", "xx", "", "../zh_TW"])
-def test_unknown_or_english_language_has_no_table(language, qapp):
+@pytest.mark.parametrize("language", ["fr", "zh_CN", "xx", "", "../zh_TW"])
+def test_unknown_language_has_no_table(language, qapp):
     assert i18n.load_table(language) == {}
     assert i18n.install_translator(qapp, language) is None
+
+
+# ------------------------------------------------------------------ (f) messages
+def test_fill_is_one_pass_as_qt_arg():
+    from dense_studio.ui.messages import fill
+
+    # A value is never searched again: a file named a%3.dsmodel stays itself.
+    assert fill("Opened model %1 (%2, trained on %3).", "a%3.dsmodel", "128:relu", "MNIST") \
+        == "Opened model a%3.dsmodel (128:relu, trained on MNIST)."
+    assert fill("%2 before %1", "one", "two") == "two before one"
+    assert fill("accuracy %1 %", "87.5") == "accuracy 87.5 %"  # a lone % stays
+    assert fill("%1 and %2", "only one") == "only one and %2"
+
+
+def test_plural_forms_in_english_and_chinese(qapp):
+    text = "Training finished: %n epoch(s)."
+    english = i18n.apply_language(qapp, "en")
+    try:
+        assert QCoreApplication.translate("TrainingController", text, None, 1) \
+            == "Training finished: 1 epoch."
+        assert QCoreApplication.translate("TrainingController", text, None, 5) \
+            == "Training finished: 5 epochs."
+        assert QCoreApplication.translate("TrainingController", text, None, 0) \
+            == "Training finished: 0 epochs."
+        both = i18n.apply_language(qapp, "zh_TW")
+        assert [t.language for t in both] == ["en", "zh_TW"]
+        assert QCoreApplication.translate("TrainingController", text, None, 1) == "訓練完成：共 1 輪。"
+        assert QCoreApplication.translate("TrainingController", text, None, 7) == "訓練完成：共 7 輪。"
+        assert QLocale().name() == "zh_TW"
+    finally:
+        english = i18n.apply_language(qapp, "en")  # back to what the test session runs in
+    assert [t.language for t in english] == ["en"]
+    assert QLocale().name() == QLocale.system().name()
+
+
+def test_dense_studio_lang_chooses_the_language(qapp, monkeypatch):
+    from dense_studio.ui import app as ui_app
+
+    monkeypatch.setenv("DENSE_STUDIO_LANG", "zh_TW")
+    assert ui_app.choose_language() == "zh_TW"
+    assert i18n.choose_language(saved="en") == "zh_TW"  # the variable beats the saved choice
+    monkeypatch.setenv("DENSE_STUDIO_LANG", "klingon")  # unknown: the saved choice wins
+    assert i18n.choose_language(saved="zh_TW") == "zh_TW"
+    assert i18n.choose_language(saved="en") == "en"
+    monkeypatch.setenv("DENSE_STUDIO_LANG", "zh_TW")
+    try:
+        i18n.apply_language(qapp, ui_app.choose_language())  # what start-up does
+        assert QCoreApplication.translate("TrainingPanel", "Start training") == "開始訓練"
+    finally:
+        i18n.apply_language(qapp, "en")
+    assert QCoreApplication.translate("TrainingPanel", "Start training") == "Start training"
+
+
+def test_no_widget_installs_a_translator(qtbot, qapp, monkeypatch, settings):
+    """Translators belong to start-up and language switching, not to a constructor."""
+    from PySide6.QtCore import QCoreApplication as App
+
+    from dense_studio.ui import MainWindow
+
+    installed = []
+    monkeypatch.setattr(App, "installTranslator", lambda *args: installed.append(args))
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    assert installed == []
+
+
+def test_no_chained_replace_under_ui():
+    """Messages are filled by messages.fill in one pass, never by ``.replace(…).replace``."""
+    import ast
+
+    from i18n_strings import UI_DIR
+
+    chained = []
+    for path in UI_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "replace" and isinstance(node.func.value, ast.Call)
+                    and isinstance(node.func.value.func, ast.Attribute)
+                    and node.func.value.func.attr == "replace"):
+                chained.append(f"{path.name}:{node.lineno}")
+    assert chained == []

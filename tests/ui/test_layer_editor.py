@@ -359,9 +359,14 @@ def test_large_network_shows_memory_estimate_and_set_io(editor):
     editor.set_hidden_layers((DenseSpec(4096), DenseSpec(4096)))
     total = 784 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 10 + 10
     assert editor.total_params() == total == 20_037_642
+    # Adam: two weight buffers, the gradient, the predictor's copy and m and v = 6 float32
+    # copies of every parameter, plus a batch of 32's outputs, pre-activations and errors:
+    # 20,037,642 × 6 × 4 + 32 × 3 × (784 + 4096 + 4096 + 10) × 4 = 484,354,032 bytes.
     text = editor.memory_estimate_text()
-    assert "305.75 MB" in text  # 20,037,642 × 4 bytes × 4 copies
+    assert "461.92 MB" in text
     assert editor.findChild(QLabel, "memoryWarning").isVisible()
+    editor.set_training("sgd", 32)  # no optimizer state: 4 copies, 324,052,896 bytes
+    assert "309.04 MB" in editor.memory_estimate_text()
     editor.set_hidden_layers(REFERENCE)
     assert editor.memory_estimate_text() == ""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
 
 from dense_studio.engine import BatchEnd, build_model
-from dense_studio.engine.spec import DenseSpec
+from dense_studio.engine.run import prepare_run
+from dense_studio.engine.spec import DenseSpec, TrainingConfig
 from dense_studio.ui.training_worker import (
     BatchProgress,
     BatchSmoother,
@@ -33,6 +33,13 @@ def small_model():
     model = build_model((DenseSpec(16, "relu"),), input_shape=(28, 28), num_classes=2, seed=1)
     model.compile(optimizer="adam", learning_rate=1e-3)
     return model
+
+
+def run_of(model, x, y, *, epochs: int, batch_size: int):
+    """The run the window would make: no validation, the model trained as it is."""
+    config = TrainingConfig(layers=(DenseSpec(16, "relu"),), epochs=epochs,
+                            batch_size=batch_size, validation_split=0.0, lr_schedule="constant")
+    return prepare_run(config, x, y, num_classes=2, model=model)
 
 
 class FakeClock:
@@ -134,7 +141,18 @@ def test_errors_become_one_line_failures(data):
 def test_worker_signals_pause_and_stop(qtbot, data):
     x, y = data
     x, y = np.concatenate([x] * 40), np.concatenate([y] * 40)
-    worker = TrainingWorker(small_model(), x, y, epochs=50, batch_size=8)
+    model = small_model()
+    stop_asked = []  # for every batch the engine finishes: had stop been asked by then?
+    original = model.train
+
+    def counting_train(*args, control=None, **kwargs):
+        for event in original(*args, control=control, **kwargs):
+            if isinstance(event, BatchEnd):
+                stop_asked.append(control.stopped)
+            yield event
+
+    model.train = counting_train
+    worker = TrainingWorker(run_of(model, x, y, epochs=50, batch_size=8))
     progress, epochs, ended, failed = [], [], [], []
     worker.progress.connect(progress.append)
     worker.epochEnded.connect(epochs.append)
@@ -149,28 +167,28 @@ def test_worker_signals_pause_and_stop(qtbot, data):
     assert len(progress) <= count + 1 and worker.is_paused and worker.is_running
     worker.resume()
     qtbot.waitUntil(lambda: len(progress) > count + 1, timeout=5000)
-    # Throttled: a 15-per-second limit (the default), whatever the batch rate.
-    rate_window = [p for p in progress if p.event.elapsed > 0]
-    span = rate_window[-1].event.elapsed - rate_window[0].event.elapsed
-    assert len(rate_window) <= 15 * span + 2 + len(epochs)
-    with qtbot.waitSignal(worker.finished, timeout=2000):
-        started = time.perf_counter()
+    # (how far progress is thinned is checked on a fake clock above)
+    with qtbot.waitSignal(worker.finished, timeout=5000):
         worker.stop()
-    assert time.perf_counter() - started < 1.0
+    assert stop_asked.count(True) <= 1  # stopped after the batch in flight
     assert [e.event.status for e in ended] == ["stopped"] and failed == []
     assert worker.wait(1000) and not worker.is_running
 
 
 def test_stop_while_paused_ends_quickly(qtbot, data):
     x, y = data
-    worker = TrainingWorker(small_model(), np.concatenate([x] * 40), np.concatenate([y] * 40),
-                            epochs=50, batch_size=8)
+    worker = TrainingWorker(run_of(small_model(), np.concatenate([x] * 40),
+                                   np.concatenate([y] * 40), epochs=50, batch_size=8))
+    ended = []
+    worker.trainingEnded.connect(ended.append)
     worker.start()
     qtbot.wait(100)
     worker.pause()
     qtbot.wait(100)
-    assert worker.stop_and_wait(1000)
+    assert worker.is_paused and worker.is_running
+    assert worker.stop_and_wait(1000)  # a paused loop wakes up for stop at once
     qtbot.waitSignal(worker.finished, timeout=1000).wait()
+    assert [report.event.status for report in ended] == ["stopped"]
 
 
 def test_blas_is_limited_while_training_only(data):

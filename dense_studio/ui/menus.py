@@ -1,0 +1,100 @@
+"""The window's menu bar: File, Edit, Training, Language, Help.
+
+Each entry is an action named for automation (``openModelAction``, ``trainAction`` …) that
+calls one of the window's slots; the menus hold no logic of their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+from dense_studio.ui.i18n import LANGUAGES
+
+__all__ = ["WindowMenus"]
+
+
+class WindowMenus(QObject):
+    """Builds the menus on ``window`` (a QMainWindow with the slots named below) and keeps
+    the actions whose state changes: ``openModelAction``, ``recentMenu``, ``saveModelAction``,
+    ``saveModelAsAction``, ``openImageAction``, ``randomSampleAction``, ``trainAction``,
+    ``stopAction``, ``resetAction`` and ``languageGroup``."""
+
+    def __init__(self, window, language: str) -> None:
+        super().__init__(window)
+        self._window = window
+        keys = QKeySequence.StandardKey
+        bar = window.menuBar()
+        menu = bar.addMenu(self.tr("&File"))
+        self.openModelAction = self._add(menu, "openModelAction", self.tr("&Open model…"),
+                                         window.open_model_dialog, keys.Open)
+        self.recentMenu = menu.addMenu(self.tr("Open &recent"))
+        self.recentMenu.setObjectName("recentMenu")
+        self.recentMenu.aboutToShow.connect(self.fill_recent_menu)
+        self.saveModelAction = self._add(menu, "saveModelAction", self.tr("&Save model"),
+                                         window.save_model_clicked, keys.Save)
+        self.saveModelAsAction = self._add(menu, "saveModelAsAction",
+                                           self.tr("Save model &as…"),
+                                           window.save_model_as_dialog, keys.SaveAs)
+        menu.addSeparator()
+        self.openImageAction = self._add(menu, "openImageAction", self.tr("Open &image…"),
+                                         window.open_image_dialog, self.tr("Ctrl+I"))
+        self.randomSampleAction = self._add(menu, "randomSampleAction",
+                                            self.tr("Random &test sample"),
+                                            window.show_random_sample, self.tr("Ctrl+T"))
+        menu.addSeparator()
+        self._add(menu, "quitAction", self.tr("&Quit"), window.close, keys.Quit)
+
+        edit = bar.addMenu(self.tr("&Edit"))
+        edit.addAction(window.layerEditor.undo_action(window))
+        edit.addAction(window.layerEditor.redo_action(window))
+        edit.addSeparator()
+        self._add(edit, "clearDrawingAction", self.tr("&Clear drawing"),
+                  window.drawCanvas.clear)
+
+        train = bar.addMenu(self.tr("&Training"))
+        self.trainAction = self._add(train, "trainAction", self.tr("&Start training"),
+                                     window.train_clicked, self.tr("Ctrl+Return"))
+        self.stopAction = self._add(train, "stopAction", self.tr("S&top"),
+                                    window.stop_training, self.tr("Ctrl+."))
+        self.resetAction = self._add(train, "resetAction", self.tr("&Reset weights"),
+                                     window.reset_weights)
+
+        self.languageGroup = QActionGroup(self)
+        languages = bar.addMenu(self.tr("&Language"))
+        for code, name in LANGUAGES.items():  # each language named in itself
+            action = QAction(name, window, checkable=True, checked=code == language)
+            action.setData(code)
+            action.setObjectName(f"language_{code}")
+            self.languageGroup.addAction(action)
+            languages.addAction(action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._add(help_menu, "aboutAction", self.tr("&About Dense Studio"), window.about)
+
+    def _add(self, menu, name: str, text: str, slot, shortcut=None) -> QAction:
+        """A menu entry: ``shortcut`` is a QKeySequence.StandardKey or a (translated) key text."""
+        action = QAction(text, self._window)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def fill_recent_menu(self) -> None:
+        menu, files = self.recentMenu, self._window.files
+        menu.clear()
+        paths = files.recent.paths()
+        for path in paths:
+            action = menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self._window.open_model(p))
+        if not paths:
+            menu.addAction(self.tr("(no recent models)")).setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction(self.tr("Clear list"), files.recent.clear)
