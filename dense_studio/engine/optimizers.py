@@ -367,7 +367,8 @@ class RMSprop(_GrowingScale):
                 "epsilon": self.epsilon}
 
 
-_CLASSES = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+# The registry of optimizer names (Keras's), in the order menus offer them.
+_CLASSES = {cls.name: cls for cls in (Adam, SGD, RMSprop)}
 NAMES = tuple(_CLASSES)
 
 

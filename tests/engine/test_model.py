@@ -121,9 +121,8 @@ def test_model_errors():
         model.compile("adagrad")
     sig = Sequential([Flatten(input_shape=(4,)), Dense(3, "sigmoid")])
     sig.build()
-    sig.compile()
     with pytest.raises(ConfigError, match="softmax"):
-        sig.fit(x, y)
+        sig.compile()
     with pytest.raises(ConfigError, match="two layers"):
         Sequential([Dense(2, name="a"), Dense(2, name="a")])
 
