@@ -89,10 +89,6 @@ class Sequential:
     def is_dense(layer: Layer) -> bool:
         return isinstance(layer, Dense)
 
-    @staticmethod
-    def is_dropout(layer: Layer) -> bool:
-        return isinstance(layer, Dropout)
-
     def build(self, input_shape: Optional[Sequence[int]] = None, seed: Optional[int] = 0) -> None:
         """Fix every shape and create the weights (initialized from ``seed``).
 
@@ -168,9 +164,9 @@ class Sequential:
 
     def _require_compiled(self) -> None:
         self._require_built()
+        self._check_loss_fits()
         if self.optimizer is None:
             raise ConfigError("the model is not compiled yet; call compile() first")
-        self._check_loss_fits()
 
     # -- description --------------------------------------------------------------------
     def count_params(self) -> int:
@@ -350,7 +346,7 @@ class Sequential:
               seed: int = 0, control: Optional[TrainingControl] = None, shuffle: bool = True,
               blas_threads: Optional[int] = None) -> Iterator[Event]:
         """Train, yielding ``BatchEnd`` after every batch, ``EpochEnd`` after every epoch
-        and one ``TrainingEnd`` last (see ``training.py``). The data are checked before
+        and one ``TrainingEnd`` last (see ``events.py``). The data are checked before
         the first event, so a ConfigError is raised by the first ``next()``.
 
         The order of samples is reshuffled every epoch from ``seed``; the same seed, data
