@@ -118,6 +118,7 @@ class Layer:
         return None
 
     def forward(self, x: np.ndarray, buffers) -> np.ndarray:
+        """The output for the batch ``x``, written into ``buffers`` (``make_buffers``'s)."""
         return x
 
     def backward(self, dy: np.ndarray, buffers, scale: float = 1.0) -> Optional[np.ndarray]:
@@ -211,7 +212,7 @@ class Dense(Layer):
         if not self.kernel_regularizer:
             return 0.0
         k = self.kernel.reshape(-1)
-        return float(self.kernel_regularizer * np.dot(k, k))
+        return self.kernel_regularizer * float(np.dot(k, k))  # in float64
 
     # -- compute -----------------------------------------------------------------------
     def make_buffers(self, batch, dtype, *, grads=None, rng=None, input_grad=True,
