@@ -34,6 +34,7 @@ class BatchPlan:
         self.batch = batch
         self.x = np.empty((batch, model.input_size), dtype)
         self.y = np.empty(batch, np.int64)
+        self.inputs = self.x.reshape(batch, *model.input_shape)  # the first layer's view of x
         layers = model.layers
         with_weights = [i for i, layer in enumerate(layers) if layer.param_shapes()]
         self.steps = []
@@ -48,7 +49,7 @@ class BatchPlan:
 
     def forward(self) -> np.ndarray:
         """The logits of the samples in ``x`` (each layer's ``forward`` in turn)."""
-        a = self.x
+        a = self.inputs
         for layer, buffers in self.steps:
             a = layer.forward(a, buffers)
         return a
