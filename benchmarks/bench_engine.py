@@ -136,18 +136,19 @@ def step_profile(data, steps: int = 1875) -> dict:
     this thread's CPU time, so time lost to other processes does not count)."""
     from threadpoolctl import threadpool_limits
 
-    from dense_studio.engine.training import _Plan
+    from dense_studio.engine.plan import BatchPlan
 
     x, y = data[0], data[1]
     config = PRESETS["reference"]
     model = build_model(config.layers, x.shape[1:], int(y.max()) + 1, 0, config=config)
-    x2, y2 = model._inputs(x), model._labels(y, len(x))
-    model._ensure_training_buffers()
+    x2 = np.ascontiguousarray(x.reshape(len(x), -1), dtype=model.dtype)
+    y2 = np.ascontiguousarray(y, dtype=np.int64)
+    store = model.parameters
+    store.allocate_training()
     optimizer = model.optimizer
-    optimizer.build(model._size)
-    plan = _Plan(model, 32, training=True)
+    optimizer.build(store.size)
+    plan = BatchPlan(model, 32, backward=True)
     order = np.random.default_rng(0).permutation(len(x2))
-    buffers, grads = model._buffers, model._grad
     names = ("gather", "forward", "loss", "backward", "optimizer")
     totals = dict.fromkeys(names, 0.0)
     clock = time.thread_time
@@ -158,14 +159,16 @@ def step_profile(data, steps: int = 1875) -> dict:
             np.take(x2, idx, axis=0, out=plan.x, mode="clip")
             np.take(y2, idx, out=plan.y, mode="clip")
             t1 = clock()
-            plan.forward(0)
+            logits = plan.forward()
             t2 = clock()
             scale = optimizer.grad_scale()
-            plan.loss(True, scale / 32)
+            plan.loss.forward(logits)
+            dz = plan.loss.backward(scale / 32)
             t3 = clock()
-            plan.backward(0, scale)
+            plan.backward(dz, scale)
             t4 = clock()
-            optimizer.step(buffers[0], grads, buffers[1])
+            optimizer.step(store.current, store.grad, store.previous)
+            store.swap()
             t5 = clock()
             for name, value in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
                 totals[name] += value

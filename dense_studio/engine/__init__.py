@@ -6,12 +6,21 @@ categorical cross-entropy). No Qt, no data loading: arrays in, arrays and events
 from __future__ import annotations
 
 from dense_studio.engine import activations, initializers, losses, optimizers
+from dense_studio.engine.events import (
+    BatchEnd,
+    EpochEnd,
+    TrainingControl,
+    TrainingDiverged,
+    TrainingEnd,
+)
 from dense_studio.engine.layers import Dense, Dropout, Flatten, Layer
 from dense_studio.engine.model import Sequential
 from dense_studio.engine.optimizers import SGD, Adam, CosineDecay, Optimizer, RMSprop
+from dense_studio.engine.parameters import ParameterStore
 from dense_studio.engine.presets import PRESETS, build_model
 from dense_studio.engine.spec import (
     ACTIVATIONS,
+    MAX_SEED,
     MAX_UNITS,
     OPTIMIZERS,
     DenseSpec,
@@ -21,18 +30,11 @@ from dense_studio.engine.spec import (
     format_layers,
     parse_layers,
 )
-from dense_studio.engine.training import (
-    BatchEnd,
-    EpochEnd,
-    TrainingControl,
-    TrainingDiverged,
-    TrainingEnd,
-)
 
 __all__ = [
-    "ACTIVATIONS", "MAX_UNITS", "OPTIMIZERS", "PRESETS", "SGD", "Adam", "BatchEnd",
+    "ACTIVATIONS", "MAX_SEED", "MAX_UNITS", "OPTIMIZERS", "PRESETS", "SGD", "Adam", "BatchEnd",
     "CosineDecay", "Dense", "DenseSpec", "Dropout", "DropoutSpec", "EpochEnd", "Flatten",
-    "Layer", "LayerSpec", "Optimizer", "RMSprop", "Sequential", "TrainingConfig",
+    "Layer", "LayerSpec", "Optimizer", "ParameterStore", "RMSprop", "Sequential", "TrainingConfig",
     "TrainingControl", "TrainingDiverged", "TrainingEnd", "activations", "build_model",
     "format_layers", "initializers", "losses", "optimizers", "parse_layers",
 ]

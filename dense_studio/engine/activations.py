@@ -36,12 +36,14 @@ def _buf(out: Optional[np.ndarray], like: np.ndarray) -> np.ndarray:
 # --- linear ---------------------------------------------------------------------------
 
 def _linear_forward(z, out=None, work=None):
+    """y = z"""
     out = _buf(out, z)
     np.copyto(out, z)
     return out
 
 
 def _linear_backward(z, y, dy, out=None, work=None):
+    """dz = dy"""
     out = _buf(out, dy)
     if out is not dy:
         np.copyto(out, dy)
@@ -51,10 +53,12 @@ def _linear_backward(z, y, dy, out=None, work=None):
 # --- relu -----------------------------------------------------------------------------
 
 def _relu_forward(z, out=None, work=None):
+    """y = max(z, 0)"""
     return np.maximum(z, 0, out=_buf(out, z))
 
 
 def _relu_backward(z, y, dy, out=None, work=None):
+    """dz = dy · [z > 0]"""
     work = _buf(work, z)
     np.greater(z, 0, out=work)
     return np.multiply(dy, work, out=_buf(out, dy))
@@ -63,7 +67,8 @@ def _relu_backward(z, y, dy, out=None, work=None):
 # --- sigmoid --------------------------------------------------------------------------
 
 def _sigmoid_forward(z, out=None, work=None):
-    """Stable logistic: uses exp(-|z|) so nothing overflows and tails keep precision."""
+    """y = 1 / (1 + exp(-z)), computed from exp(-|z|) so nothing overflows and the tails
+    keep their precision."""
     out, work = _buf(out, z), _buf(work, z)
     np.abs(z, out=work)
     np.negative(work, out=work)
@@ -76,6 +81,7 @@ def _sigmoid_forward(z, out=None, work=None):
 
 
 def _sigmoid_backward(z, y, dy, out=None, work=None):
+    """dz = dy · y · (1 - y)"""
     work = _buf(work, z)
     np.subtract(1, y, out=work)
     np.multiply(work, y, out=work)
@@ -85,10 +91,12 @@ def _sigmoid_backward(z, y, dy, out=None, work=None):
 # --- tanh -----------------------------------------------------------------------------
 
 def _tanh_forward(z, out=None, work=None):
+    """y = tanh(z)"""
     return np.tanh(z, out=_buf(out, z))
 
 
 def _tanh_backward(z, y, dy, out=None, work=None):
+    """dz = dy · (1 - y²)"""
     work = _buf(work, z)
     np.multiply(y, y, out=work)
     np.subtract(1, work, out=work)
@@ -98,6 +106,7 @@ def _tanh_backward(z, y, dy, out=None, work=None):
 # --- softmax (last axis) ----------------------------------------------------------------
 
 def _softmax_forward(z, out=None, work=None):
+    """y = exp(z - max z) / Σ exp(z - max z), per row"""
     out = _buf(out, z)
     np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
     np.exp(out, out=out)
@@ -106,6 +115,7 @@ def _softmax_forward(z, out=None, work=None):
 
 
 def _softmax_backward(z, y, dy, out=None, work=None):
+    """dz = y · (dy - Σ dy·y), per row"""
     work = _buf(work, z)
     np.multiply(dy, y, out=work)
     total = work.sum(axis=-1, keepdims=True)
@@ -117,6 +127,7 @@ def _softmax_backward(z, y, dy, out=None, work=None):
 # --- elu ------------------------------------------------------------------------------
 
 def _elu_forward(z, out=None, work=None):
+    """y = z for z > 0, exp(z) - 1 otherwise"""
     out, work = _buf(out, z), _buf(work, z)
     np.minimum(z, 0, out=work)
     np.expm1(work, out=work)  # exp(z) - 1 for z <= 0, 0 for z > 0 (Keras's alpha = 1)
@@ -125,6 +136,7 @@ def _elu_forward(z, out=None, work=None):
 
 
 def _elu_backward(z, y, dy, out=None, work=None):
+    """dz = dy for z > 0, dy · exp(z) otherwise"""
     work = _buf(work, z)
     np.minimum(z, 0, out=work)
     np.exp(work, out=work)  # 1 for z > 0, exp(z) = y + 1 for z <= 0
@@ -134,12 +146,14 @@ def _elu_backward(z, y, dy, out=None, work=None):
 # --- leaky_relu -----------------------------------------------------------------------
 
 def _leaky_relu_forward(z, out=None, work=None):
+    """y = z for z > 0, 0.2 · z otherwise"""
     work = _buf(work, z)
     np.multiply(z, LEAKY_RELU_SLOPE, out=work)
     return np.maximum(z, work, out=_buf(out, z))  # valid because the slope is below 1
 
 
 def _leaky_relu_backward(z, y, dy, out=None, work=None):
+    """dz = dy for z > 0, 0.2 · dy otherwise"""
     work = _buf(work, z)
     np.greater(z, 0, out=work)
     work *= 1.0 - LEAKY_RELU_SLOPE
@@ -150,12 +164,14 @@ def _leaky_relu_backward(z, y, dy, out=None, work=None):
 # --- swish / silu ---------------------------------------------------------------------
 
 def _swish_forward(z, out=None, work=None):
+    """y = z · sigmoid(z)"""
     out = _sigmoid_forward(z, out, work)
     return np.multiply(out, z, out=out)
 
 
 def _swish_backward(z, y, dy, out=None, work=None):
-    # d/dz z*s(z) = s + z*s*(1-s) = s + y*(1-s); s is recomputed rather than stored.
+    """dz = dy · (s + y · (1 - s)), s = sigmoid(z)"""
+    # d/dz z·s(z) = s + z·s·(1-s) = s + y·(1-s); s is recomputed rather than stored.
     work = _buf(work, z)
     s = _sigmoid_forward(z, np.empty_like(z), work)
     np.subtract(1, s, out=work)
@@ -189,13 +205,14 @@ def normal_cdf(x: np.ndarray) -> np.ndarray:
 
 
 def _gelu_forward(z, out=None, work=None):
+    """y = z · Φ(z), Φ the standard normal CDF"""
     out = _buf(out, z)
     np.multiply(z, normal_cdf(z), out=out)
     return out
 
 
 def _gelu_backward(z, y, dy, out=None, work=None):
-    # d/dz z*Phi(z) = Phi(z) + z * phi(z)
+    """dz = dy · (Φ(z) + z · φ(z)), φ the standard normal density"""
     work = _buf(work, z)
     np.multiply(z, z, out=work)
     work *= -0.5

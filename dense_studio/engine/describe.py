@@ -8,15 +8,15 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+from dense_studio.engine import optimizers
 from dense_studio.engine.spec import DenseSpec, LayerSpec
 
 # Copies of the parameters that live while the window trains: the two weight buffers of the
 # training loop (the previous step's weights survive a diverging step), the gradient, and
-# the predictor's copy the window predicts the drawing with.
-_PARAMETER_COPIES = 4
-# Per-parameter state of each optimizer (Adam: m and v; RMSprop: the running mean square,
-# plus a momentum buffer when momentum is on; SGD: a momentum buffer when momentum is on).
-OPTIMIZER_SLOTS = {"adam": 2, "rmsprop": 1, "sgd": 0}
+# the predictor's copy the window predicts the drawing with. The optimizer's state comes on
+# top (optimizers.Optimizer.state_slots).
+PARAMETER_COPIES = 4
+_INDEX_BYTES = 8  # labels and argmax are int64
 
 
 def dense_params(inputs: int, units: int) -> int:
@@ -54,16 +54,46 @@ def count_params(layers: Sequence[LayerSpec], input_shape: Sequence[int] = (28, 
 
 
 def training_memory_bytes(layers: Sequence[LayerSpec], input_shape: Sequence[int] = (28, 28),
-                          num_classes: int = 10, optimizer: str = "adam",
+                          num_classes: int = 10, optimizer="adam",
                           batch_size: int = 32, itemsize: int = 4) -> int:
     """Bytes a window training run holds for this network: every parameter copy (two
-    weight buffers, the gradient, the predictor's copy, the optimizer's state) and the
-    per-batch activations (each layer's output, its pre-activation and its error)."""
+    weight buffers, the gradient, the predictor's copy), the optimizer's state (a name with
+    Keras's defaults, or an ``Optimizer``) and the buffers of one training batch
+    (``plan.BatchPlan``). Not counted: the data, and buffers that come and go (the smaller
+    last batch of an epoch, validation and prediction chunks)."""
     params = count_params(layers, input_shape, num_classes)
-    copies = _PARAMETER_COPIES + OPTIMIZER_SLOTS.get(optimizer, 2)
-    widths = [shape[1] for _name, shape, _params in layer_rows(layers, input_shape, num_classes)]
-    activations = batch_size * sum(3 * width for width in widths)
-    return (params * copies + activations) * itemsize
+    copies = PARAMETER_COPIES + optimizers.get(optimizer).state_slots
+    return params * copies * itemsize + batch_buffer_bytes(
+        layers, input_shape, num_classes, batch_size, itemsize)
+
+
+def batch_buffer_bytes(layers: Sequence[LayerSpec], input_shape: Sequence[int] = (28, 28),
+                       num_classes: int = 10, batch_size: int = 32, itemsize: int = 4) -> int:
+    """Bytes of a training ``BatchPlan`` for ``Flatten → layers → Dense(num_classes,
+    softmax)``: the batch, each layer's buffers, and the loss's."""
+    b = batch_size
+    width = math.prod(input_shape)
+    values = b * width  # the batch's inputs
+    first = True
+    dense = [(spec.units, spec.activation) if isinstance(spec, DenseSpec) else spec.rate
+             for spec in layers]
+    for layer in (*dense, (num_classes, "linear")):  # the output stops at its logits
+        if isinstance(layer, tuple):
+            units, activation = layer
+            values += b * units  # z
+            if activation != "linear":
+                values += 2 * b * units  # y = f(z) and the activation's scratch
+            values += b  # ones, for the bias gradient Σ dz = ones · dz
+            if not first:
+                values += b * width  # dx
+            first, width = False, units
+        elif layer > 0:  # a dropout rate
+            values += 3 * b * width  # uniform draws, mask, output
+    values += b * num_classes + 2 * b  # the loss: one-hot labels, row maxima, row sums
+    if b * math.log10(max(num_classes, 2)) >= 300:
+        values += b  # per-row logs, when their product could overflow
+    indices = (2 * b + num_classes) * _INDEX_BYTES  # labels, argmax, class numbers
+    return values * itemsize + indices + b  # + the hits, one byte each
 
 
 def format_bytes(size: float) -> str:
@@ -80,5 +110,5 @@ def format_shape(shape: Sequence) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-__all__ = ["OPTIMIZER_SLOTS", "count_params", "dense_params", "format_bytes", "format_shape",
+__all__ = ["PARAMETER_COPIES", "batch_buffer_bytes", "count_params", "dense_params", "format_bytes", "format_shape",
            "layer_rows", "training_memory_bytes"]

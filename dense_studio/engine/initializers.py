@@ -103,9 +103,3 @@ def get(identifier: "str | Callable") -> Callable:
         f"unknown initializer {identifier!r} (choose from {', '.join(NAMES)})"
     )
 
-
-def name_of(initializer: Callable) -> str:
-    for name, function in _REGISTRY.items():
-        if function is initializer:
-            return name
-    return getattr(initializer, "__name__", repr(initializer))

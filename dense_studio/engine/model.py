@@ -1,10 +1,11 @@
 """``Sequential``: a stack of layers with Keras's methods (build, compile, summary, predict,
 evaluate, fit) plus ``train``, the event generator the window and the command line use.
 
-The model owns its parameters as one flat float32 array; each layer's ``kernel`` and
-``bias`` are views into it (see ``training.py`` for why). While training, a second buffer
-of the same size holds the previous step's weights; the layers always point at the
-current one, so reading ``layer.kernel`` between events shows the weights as they are.
+The model's weights live in a ``ParameterStore`` (``model.parameters``): flat buffers of
+which each layer's ``kernel`` and ``bias`` are views (see ``parameters.py`` for why). The
+layers always point at the current buffer, so reading ``layer.kernel`` between training
+events shows the weights as they are. Every computation runs the layers' own ``forward``
+and ``backward`` through a ``BatchPlan`` (``plan.py``).
 """
 
 from __future__ import annotations
@@ -14,21 +15,18 @@ from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
+from dense_studio.engine import losses as _losses
 from dense_studio.engine import optimizers as _optimizers
 from dense_studio.engine.describe import format_bytes
+from dense_studio.engine.events import Event, TrainingControl, TrainingDiverged, TrainingEnd
 from dense_studio.engine.layers import Dense, Dropout, Flatten, Layer
-from dense_studio.engine.spec import LR_SCHEDULES
-from dense_studio.engine.training import (
-    Event,
-    TrainingControl,
-    TrainingDiverged,
-    TrainingEnd,
-    _Plan,
-    run_training,
-)
+from dense_studio.engine.parameters import ParameterStore
+from dense_studio.engine.plan import BatchPlan, chunks, evaluate_arrays
+from dense_studio.engine.spec import LR_SCHEDULES, MAX_SEED
+from dense_studio.engine.training import run_training
 from dense_studio.errors import ConfigError
 
-LOSS = "sparse_categorical_crossentropy"
+LOSS = _losses.NAME
 
 
 class _RunSchedule(_optimizers.LearningRateSchedule):
@@ -66,12 +64,7 @@ class Sequential:
         self.config = None  # TrainingConfig, when built from one
         self.built = False
         self.input_shape: Optional[tuple] = None
-        self._size = 0
-        self._buffers: list[np.ndarray] = []
-        self._views: list[list[dict]] = []
-        self._grad: Optional[np.ndarray] = None
-        self._grad_views: list[dict] = []
-        self._cur = 0
+        self.parameters: Optional[ParameterStore] = None
         for layer in layers or ():
             self.add(layer)
 
@@ -96,10 +89,6 @@ class Sequential:
     def is_dense(layer: Layer) -> bool:
         return isinstance(layer, Dense)
 
-    @staticmethod
-    def is_dropout(layer: Layer) -> bool:
-        return isinstance(layer, Dropout)
-
     def build(self, input_shape: Optional[Sequence[int]] = None, seed: Optional[int] = 0) -> None:
         """Fix every shape and create the weights (initialized from ``seed``).
 
@@ -117,56 +106,19 @@ class Sequential:
         if not self.is_dense(self.layers[-1]):
             raise ConfigError("the last layer must be a Dense layer")
         shape = input_shape
-        layouts = []
-        size = 0
         for layer in self.layers:
             layer.input_shape = shape
             layer.output_shape = shape = layer.compute_output_shape(shape)
-            entries = []
-            for attr, pshape in layer.param_shapes():
-                count = math.prod(pshape)
-                entries.append((attr, size, pshape))
-                size += count
-            layouts.append(entries)
         self.input_shape = input_shape
-        self._layouts = layouts
-        self._size = size
-        self._buffers = [np.zeros(size, self.dtype)]
-        self._views = [self._make_views(self._buffers[0])]
-        self._grad = None
-        self._grad_views = []
-        self._cur = 0
+        self.parameters = ParameterStore(self.layers, self.dtype)
         self._initialize(seed)
         self.built = True
 
-    def _make_views(self, buffer: np.ndarray) -> list[dict]:
-        return [
-            {attr: buffer[offset:offset + math.prod(shape)].reshape(shape)
-             for attr, offset, shape in entries}
-            for entries in self._layouts
-        ]
-
-    def _bind(self, index: int) -> None:
-        self._cur = index
-        for layer, views in zip(self.layers, self._views[index]):
-            for attr, view in views.items():
-                setattr(layer, attr, view)
-
     def _initialize(self, seed: Optional[int]) -> None:
         rng = np.random.default_rng(seed)
-        self._bind(self._cur)
         for layer in self.layers:
-            layer.initialize(rng, self.dtype)
+            layer.initialize(rng, self.dtype)  # writes into the store's views
             layer.built = True
-
-    def _ensure_training_buffers(self) -> None:
-        self._require_built()
-        if len(self._buffers) == 1:
-            self._buffers.append(np.zeros(self._size, self.dtype))
-            self._views.append(self._make_views(self._buffers[1]))
-        if self._grad is None:
-            self._grad = np.zeros(self._size, self.dtype)
-            self._grad_views = self._make_views(self._grad)
 
     def _require_built(self) -> None:
         if not self.built:
@@ -197,26 +149,29 @@ class Sequential:
             raise ConfigError(
                 f"unknown learning-rate schedule {lr_schedule!r} (choose from {', '.join(LR_SCHEDULES)})"
             )
+        self._check_loss_fits()
         self.optimizer = _optimizers.get(optimizer, learning_rate)
         self.lr_schedule = lr_schedule
         if self.built:
-            self.optimizer.build(self._size, self.dtype)
+            self.optimizer.build(self.parameters.size, self.dtype)
+
+    def _check_loss_fits(self) -> None:
+        """The loss is defined for a softmax (or linear: logits) output; refuse others in
+        compile, evaluate and training alike rather than report a meaningless number."""
+        last = self.layers[-1] if self.layers else None
+        if self.is_dense(last):
+            _losses.check_output_activation(last.activation.name)
 
     def _require_compiled(self) -> None:
         self._require_built()
+        self._check_loss_fits()
         if self.optimizer is None:
             raise ConfigError("the model is not compiled yet; call compile() first")
-        last = self.layers[-1]
-        if last.activation.name not in ("softmax", "linear"):
-            raise ConfigError(
-                "sparse categorical cross-entropy needs a last Dense layer with softmax "
-                f"(or linear) activation, not {last.activation.name}"
-            )
 
     # -- description --------------------------------------------------------------------
     def count_params(self) -> int:
         self._require_built()
-        return self._size
+        return self.parameters.size
 
     def layer_rows(self) -> list[tuple[str, tuple, int]]:
         """``[("dense", (None, 128), 100480), ...]``: name, output shape and parameter
@@ -309,79 +264,60 @@ class Sequential:
         _check_batch_size(batch_size)
         out = np.empty((len(x), self.output_units), self.dtype)
         last = self.layers[-1]
-        for start, stop, plan in self._inference_chunks(x, None, batch_size):
-            logits = plan.forward(self._cur)
+        for start, stop, plan in chunks(self, x, None, batch_size):
+            logits = plan.forward()  # the output layer's activation, applied straight into out
             last.activation.forward(logits, out[start:stop], np.empty_like(logits))
         return out
 
-    def _inference_chunks(self, x: np.ndarray, y, batch_size: int):
-        """``(start, stop, plan)`` per chunk of ``x`` (and ``y``), the chunk copied into the
-        plan's input buffers; plans are reused while the chunk size stays the same."""
-        plan = None
-        for start in range(0, len(x), batch_size):
-            stop = min(start + batch_size, len(x))
-            if plan is None or plan.batch != stop - start:
-                plan = _Plan(self, stop - start, training=False)
-            plan.x[...] = x[start:stop]
-            if y is not None:
-                plan.y[...] = y[start:stop]
-            yield start, stop, plan
-
     def evaluate(self, x, y, batch_size: int = 1024) -> dict:
-        """``{"loss": mean cross-entropy (+ L2 penalty), "accuracy": ...}``, as Keras."""
+        """``{"loss": mean cross-entropy (+ L2 penalty), "accuracy": ...}``, as Keras.
+
+        The loss is that of the outputs ``predict`` gives: the cross-entropy of the softmax
+        probabilities, or of the logits for a linear output; other output activations are
+        refused (ConfigError)."""
+        self._require_built()
+        self._check_loss_fits()
+        _check_batch_size(batch_size)
         x = self._inputs(x)
         y = self._labels(y, len(x))
-        return self._evaluate_arrays(x, y, batch_size)
-
-    def _evaluate_arrays(self, x: np.ndarray, y: np.ndarray, batch_size: int = 1024) -> dict:
-        self._require_built()
         if len(x) == 0:
             raise ConfigError("cannot evaluate on zero samples")
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._evaluate_chunks(x, y, batch_size)
-
-    def _evaluate_chunks(self, x: np.ndarray, y: np.ndarray, batch_size: int) -> dict:
-        loss_sum, correct = 0.0, 0
-        for _start, _stop, plan in self._inference_chunks(x, y, batch_size):
-            plan.forward(self._cur)
-            part_loss, part_correct = plan.loss(False)
-            loss_sum += part_loss
-            correct += part_correct
-        loss = loss_sum / len(x) + self.regularization_loss()
-        return {"loss": float(loss), "accuracy": correct / len(x)}
+        return evaluate_arrays(self, x, y, batch_size)
 
     def regularization_loss(self) -> float:
-        return sum(layer.regularization_loss() for layer in self.layers if self.is_dense(layer))
+        return sum(layer.regularization_loss() for layer in self.layers)
 
     def compute_gradients(self, x, y, training: bool = False, seed: int = 0):
         """``(loss, gradients)`` of the mean loss on ``(x, y)``, gradients in
         ``get_weights()`` order; with ``training`` the Dropout masks are drawn from
         ``seed`` (the same masks on every call with that seed). For tests and teaching."""
+        self._require_built()
+        self._check_loss_fits()
         x = self._inputs(x)
         y = self._labels(y, len(x))
-        self._ensure_training_buffers()
-        plan = _Plan(self, len(x), training=True, dropout=training)
-        plan.rng = np.random.default_rng(seed)
+        if len(x) == 0:
+            raise ConfigError("cannot compute gradients on zero samples")
+        self.parameters.allocate_training()
+        plan = BatchPlan(self, len(x), backward=True,
+                         rng=np.random.default_rng(seed) if training else None)
         plan.x[...] = x
         plan.y[...] = y
-        plan.forward(self._cur)
-        loss_sum, _ = plan.loss(True, 1.0 / len(x))
-        plan.backward(self._cur, 1.0)
-        grads = [np.array(view) for views in self._grad_views for view in views.values()]
+        loss_sum, _ = plan.loss.forward(plan.forward())
+        plan.backward(plan.loss.backward(1.0 / len(x)), 1.0)
+        grads = [np.array(view) for view in self.parameters.gradient_views()]
         return loss_sum / len(x) + self.regularization_loss(), grads
 
     # -- weights ------------------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
         """Copies, in Keras's order: kernel then bias for each Dense layer."""
         self._require_built()
-        return [np.array(view) for views in self._views[self._cur] for view in views.values()]
+        return [np.array(view) for _layer, _attr, view in self.parameters.weight_views()]
 
     def set_weights(self, weights: Sequence[np.ndarray]) -> None:
         """Load weights in ``get_weights()`` order; shapes and finiteness are checked
         before anything is changed."""
         self._require_built()
-        targets = [(layer.name, attr, view) for layer, views in zip(self.layers, self._views[self._cur])
-                   for attr, view in views.items()]
+        targets = [(layer.name, attr, view) for layer, attr, view in self.parameters.weight_views()]
         weights = list(weights)
         if len(weights) != len(targets):
             raise ConfigError(f"the model has {len(targets)} weight arrays, got {len(weights)}")
@@ -397,7 +333,6 @@ class Sequential:
             checked.append(value)
         for (_, _, view), value in zip(targets, checked):
             view[...] = value
-        self._bind(self._cur)
 
     def reset_weights(self, seed: Optional[int] = 0) -> None:
         """Fresh initial weights from ``seed`` and a fresh optimizer state."""
@@ -411,7 +346,7 @@ class Sequential:
               seed: int = 0, control: Optional[TrainingControl] = None, shuffle: bool = True,
               blas_threads: Optional[int] = None) -> Iterator[Event]:
         """Train, yielding ``BatchEnd`` after every batch, ``EpochEnd`` after every epoch
-        and one ``TrainingEnd`` last (see ``training.py``). The data are checked before
+        and one ``TrainingEnd`` last (see ``events.py``). The data are checked before
         the first event, so a ConfigError is raised by the first ``next()``.
 
         The order of samples is reshuffled every epoch from ``seed``; the same seed, data
@@ -421,8 +356,9 @@ class Sequential:
         self._require_compiled()
         _check_count("epochs", epochs)
         _check_batch_size(batch_size)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ConfigError(f"seed must be a whole number >= 0, not {seed!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
+                or not 0 <= seed <= MAX_SEED:
+            raise ConfigError(f"seed must be a whole number from 0 to {MAX_SEED}, not {seed!r}")
         x = self._inputs(x)
         y = self._labels(y, len(x))
         if len(x) == 0:

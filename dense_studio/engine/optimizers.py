@@ -11,8 +11,8 @@ updates are written to use as few passes as possible:
   SGD folds its learning rate into that factor; Adam and RMSprop fold in a slowly growing
   factor ``sigma`` that takes the place of the per-step decay of the second moment, so
   ``v = beta_2 * v + (1 - beta_2) * g**2`` becomes ``V += G**2`` with ``V = sigma**2 * v /
-  (1 - beta_2)``. The algebra is exact; every ``FLUSH_EVERY`` steps the buffers are scaled
-  back (``sigma = 1``).
+  (1 - beta_2)``. The algebra is exact; the buffers are scaled back (``sigma = 1``)
+  every ``FLUSH_EVERY`` steps, or sooner when a fast decay would let ``sigma**2`` pass 4.
 - The new parameters are written to ``out``, which may differ from ``params``: the
   training loop alternates between two parameter buffers and so always still holds the
   previous weights, at no cost, for when a step makes the loss blow up.
@@ -95,19 +95,24 @@ class Optimizer:
         self.iterations = 0
         self.size: Optional[int] = None
         self.dtype = np.dtype(np.float32)
-        self._flush_mask: Optional[np.ndarray] = None
 
     # -- state ------------------------------------------------------------------------
     def build(self, size: int, dtype=np.float32) -> None:
         """Allocate zeroed state for ``size`` parameters (again if the size changed)."""
         self.size = int(size)
         self.dtype = np.dtype(dtype)
-        self._flush_mask = np.zeros(self.size, dtype=bool)
-        self._allocate()
+        for name in self._slot_names():
+            setattr(self, name, np.zeros(self.size, self.dtype))
         self.reset()
 
-    def _allocate(self) -> None:
-        pass
+    def _slot_names(self) -> list[str]:
+        """Attributes holding one value per parameter (moments and scratch), made by build."""
+        return []
+
+    @property
+    def state_slots(self) -> int:
+        """How many arrays of the parameters' size this optimizer keeps (Adam: m and v)."""
+        return len(self._slot_names())
 
     def reset(self) -> None:
         """Forget all moments and restart the step count, as a fresh Keras optimizer."""
@@ -146,15 +151,20 @@ class Optimizer:
         if not np.shares_memory(flat, params):
             params[...] = flat.reshape(params.shape)
 
+    # Steps between renormalizations of a growing-scale state (see _GrowingScale).
+    _renorm_every = FLUSH_EVERY
+
     def _after_step(self, scratch: np.ndarray) -> None:
         self.iterations += 1
-        if self.iterations % FLUSH_EVERY == 0:
+        if self.iterations % self._renorm_every == 0:
             self._renormalize()
+        if self.iterations % FLUSH_EVERY == 0:
             threshold = np.finfo(self.dtype).tiny * 1e8
             for buffer in self._state_buffers():
+                # buffer *= (|buffer| >= threshold), with the gradient as scratch space
                 np.abs(buffer, out=scratch)
-                np.less(scratch, threshold, out=self._flush_mask)
-                np.copyto(buffer, 0, where=self._flush_mask)
+                np.greater_equal(scratch, threshold, out=scratch)
+                buffer *= scratch
 
     def _renormalize(self) -> None:
         pass
@@ -185,9 +195,8 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self._m = self._tmp = None
 
-    def _allocate(self) -> None:
-        self._m = np.zeros(self.size, self.dtype) if self.momentum else None
-        self._tmp = np.zeros(self.size, self.dtype) if self.momentum and self.nesterov else None
+    def _slot_names(self):
+        return ["_m"] * bool(self.momentum) + ["_tmp"] * bool(self.momentum and self.nesterov)
 
     def _state_buffers(self):
         return [] if self._m is None else [self._m]
@@ -216,10 +225,20 @@ class SGD(Optimizer):
 
 class _GrowingScale(Optimizer):
     """State kept scaled by ``sigma``, which grows by ``_grow`` each step instead of the
-    state decaying (see the module docstring); the loop pre-scales gradients by it."""
+    state decaying (see the module docstring); the loop pre-scales gradients by it.
+
+    The second moment is stored times ``sigma**2``: the state is scaled back to
+    ``sigma = 1`` before ``sigma**2`` passes 4, so that a fast decay (a small ``beta_2`` or
+    ``rho``: ``sigma**2`` grows by ``1 / beta_2`` a step) cannot overflow float32."""
 
     _grow = 1.0
     _sigma = 1.0
+
+    def _set_decay(self, decay: float) -> None:
+        """The per-step decay of the second moment (``beta_2``, ``rho``)."""
+        self._grow = 1.0 / math.sqrt(decay)
+        self._renorm_every = max(1, min(FLUSH_EVERY, int(math.log(4.0) / -math.log(decay))))
+        self._sigma = 1.0
 
     def reset(self):
         super().reset()
@@ -251,17 +270,14 @@ class Adam(_GrowingScale):
         _check_range("beta_2", beta_2, 0.0, 1.0, low_open=True, high_open=True)
         _check_positive("epsilon", epsilon)
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
-        self._grow = 1.0 / math.sqrt(self.beta_2)
-        self._sigma = 1.0
+        self._set_decay(self.beta_2)
         self._m = self._v = None
 
-    def _allocate(self):
-        self._m = np.zeros(self.size, self.dtype)
-        self._v = np.zeros(self.size, self.dtype)
+    def _slot_names(self):
+        return ["_m", "_v"]
 
     def _state_buffers(self):
         return [self._m, self._v]
-
 
     def step(self, params, grads, out):
         b1, b2 = self.beta_1, self.beta_2
@@ -283,6 +299,8 @@ class Adam(_GrowingScale):
         self._after_step(grads)
 
     def _renormalize(self):
+        if self._sigma == 1.0:
+            return
         self._m *= 1.0 / self._sigma
         self._v *= 1.0 / (self._sigma * self._sigma)
         self._sigma = 1.0
@@ -316,20 +334,14 @@ class RMSprop(_GrowingScale):
         _check_range("momentum", momentum, 0.0, 1.0)
         _check_positive("epsilon", epsilon)
         self.rho, self.momentum, self.epsilon = float(rho), float(momentum), float(epsilon)
-        self._grow = 1.0 / math.sqrt(self.rho)
-        # Renormalize before sigma**2 grows past ~4 so V keeps its float32 range.
-        self._renorm_every = max(1, min(FLUSH_EVERY, int(math.log(4.0) / (2 * math.log(self._grow)))))
-        self._sigma = 1.0
+        self._set_decay(self.rho)
         self._v = self._m = self._tmp = None
 
-    def _allocate(self):
-        self._v = np.zeros(self.size, self.dtype)
-        self._tmp = np.zeros(self.size, self.dtype)
-        self._m = np.zeros(self.size, self.dtype) if self.momentum else None
+    def _slot_names(self):
+        return ["_v", "_tmp"] + ["_m"] * bool(self.momentum)
 
     def _state_buffers(self):
         return [self._v] + ([] if self._m is None else [self._m])
-
 
     def step(self, params, grads, out):
         rho = self.rho
@@ -349,8 +361,6 @@ class RMSprop(_GrowingScale):
             self._m += tmp
             np.subtract(params, self._m, out=out)
         self._sigma = sigma
-        if (self.iterations + 1) % self._renorm_every == 0:
-            self._renormalize()
         self._after_step(grads)
 
     def _renormalize(self):
@@ -358,16 +368,13 @@ class RMSprop(_GrowingScale):
             self._v *= 1.0 / (self._sigma * self._sigma)
             self._sigma = 1.0
 
-    def velocity(self) -> np.ndarray:
-        """Keras's ``v`` recovered from the scaled state."""
-        return self._v * ((1.0 - self.rho) / self._sigma**2)
-
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
                 "epsilon": self.epsilon}
 
 
-_CLASSES = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+# The registry of optimizer names (Keras's), in the order menus offer them.
+_CLASSES = {cls.name: cls for cls in (Adam, SGD, RMSprop)}
 NAMES = tuple(_CLASSES)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from dense_studio.engine.model import Sequential
 from dense_studio.engine.presets import build_model
 from dense_studio.engine.spec import TrainingConfig
-from dense_studio.engine.training import Event, TrainingControl
+from dense_studio.engine.events import Event, TrainingControl
 from dense_studio.errors import ConfigError
 
 # One BLAS thread: the small matmuls of training gain nothing from a second one on two

@@ -11,16 +11,21 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Union
 
+from dense_studio.engine import activations as _activations
+from dense_studio.engine import optimizers as _optimizers
 from dense_studio.errors import ConfigError
 
-ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "gelu", "swish", "leaky_relu")
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
+# The names come from the engine's registries, which own them.
+ACTIVATIONS = _activations.NAMES
+OPTIMIZERS = _optimizers.NAMES
 # "constant": the learning rate as given (Keras's default); "cosine": Keras's CosineDecay
 # from the given rate down to 0 over the run's steps.
 LR_SCHEDULES = ("constant", "cosine")
 MAX_UNITS = 4096
 MAX_EPOCHS = 1000
 MAX_BATCH_SIZE = 65536
+# Seeds are whole numbers from 0 to MAX_SEED (numpy accepts any; this is the config's range).
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,7 @@ class TrainingConfig:
         _check_int("batch size", self.batch_size, 1, MAX_BATCH_SIZE)
         _check_int("epochs", self.epochs, 1, MAX_EPOCHS)
         _check_number("validation split", self.validation_split, low=0.0, high=0.9)
-        _check_int("seed", self.seed, 0, 2**32 - 1)
+        _check_int("seed", self.seed, 0, MAX_SEED)
         if self.lr_schedule not in LR_SCHEDULES:
             raise ConfigError(
                 f"unknown learning-rate schedule {self.lr_schedule!r} "

@@ -79,3 +79,13 @@ def test_loss_is_the_mean_cross_entropy_plus_l2():
     expected = -np.log(p[np.arange(9), y]).mean() + 0.1 * (model.layers[1].kernel ** 2).sum()
     assert loss == pytest.approx(expected, rel=1e-12)
     assert model.evaluate(x, y)["loss"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_dropout_on_image_shaped_inputs_before_flatten():
+    rng = np.random.default_rng(4)
+    x = rng.random((6, 2, 3))
+    y = rng.integers(0, 3, 6)
+    model = Sequential([Dropout(0.3), Flatten(), Dense(4, "tanh"), Dense(3, "softmax")],
+                       dtype="float64")
+    model.build(input_shape=(2, 3), seed=2)
+    check(model, x, y, training=True)

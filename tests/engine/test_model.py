@@ -70,8 +70,10 @@ def test_weights_round_trip_and_validation():
     model = reference_model()
     weights = model.get_weights()
     assert [w.shape for w in weights] == [(784, 128), (128,), (128, 10), (10,)]
-    weights[0] += 1
-    weights[0] -= 1  # copies: the model is unchanged
+    kernel = model.layers[1].kernel.copy()
+    weights[0] += 1  # get_weights gives copies: the model is unchanged
+    np.testing.assert_array_equal(model.layers[1].kernel, kernel)
+    np.testing.assert_array_equal(model.get_weights()[0], kernel)
     new = [np.full_like(w, 0.01) for w in weights]
     model.set_weights(new)
     assert model.layers[1].kernel[0, 0] == pytest.approx(0.01)
@@ -95,8 +97,12 @@ def test_predict_and_evaluate_shapes_and_inputs():
     np.testing.assert_allclose(model.predict(x.reshape(7, 784)), p, rtol=1e-6)
     manual = np.maximum(x.reshape(7, -1) @ model.layers[1].kernel, 0) @ model.layers[2].kernel
     np.testing.assert_allclose(p.argmax(1), manual.argmax(1))
-    result = model.evaluate(x, np.arange(7))
-    assert set(result) == {"loss", "accuracy"} and 0 <= result["accuracy"] <= 1
+    labels = np.arange(7)
+    result = model.evaluate(x, labels)
+    assert set(result) == {"loss", "accuracy"}
+    # the loss and the accuracy of exactly the probabilities predict gives
+    assert result["loss"] == pytest.approx(-np.log(p[np.arange(7), labels]).mean(), rel=1e-5)
+    assert result["accuracy"] == np.mean(p.argmax(1) == labels)
     with pytest.raises(ConfigError, match="shape"):
         model.predict(np.zeros((2, 27, 28)))
     with pytest.raises(ConfigError, match="class 10"):
@@ -121,9 +127,8 @@ def test_model_errors():
         model.compile("adagrad")
     sig = Sequential([Flatten(input_shape=(4,)), Dense(3, "sigmoid")])
     sig.build()
-    sig.compile()
     with pytest.raises(ConfigError, match="softmax"):
-        sig.fit(x, y)
+        sig.compile()
     with pytest.raises(ConfigError, match="two layers"):
         Sequential([Dense(2, name="a"), Dense(2, name="a")])
 
@@ -134,3 +139,36 @@ def test_compile_defaults_follow_keras():
     assert model.optimizer.learning_rate == 0.01
     model.compile("rmsprop", learning_rate=0.002)
     assert model.optimizer.learning_rate == 0.002
+
+
+def test_evaluate_gives_the_loss_of_what_predict_gives():
+    x, y = blobs(n=30, features=4)
+    softmax = Sequential([Flatten(input_shape=(4,)), Dense(3, "softmax")])
+    softmax.build(seed=1)
+    p = softmax.predict(x)
+    assert softmax.evaluate(x, y)["loss"] == pytest.approx(
+        -np.log(p[np.arange(30), y]).mean(), rel=1e-5)
+    logits = Sequential([Flatten(input_shape=(4,)), Dense(3)])  # linear: the outputs are logits
+    logits.build(seed=1)
+    z = logits.predict(x)
+    log_p = z - z.max(1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(1, keepdims=True))
+    assert logits.evaluate(x, y)["loss"] == pytest.approx(-log_p[np.arange(30), y].mean(),
+                                                          rel=1e-5)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh"])
+def test_a_non_probability_output_is_refused_alike_everywhere(activation):
+    """Such a model's evaluate used to report the softmax cross-entropy of its
+    pre-activations, a number unrelated to what predict gives."""
+    x, y = blobs(n=10, features=4)
+    model = Sequential([Flatten(input_shape=(4,)), Dense(3, activation)])
+    model.build(seed=0)
+    message = ("sparse categorical cross-entropy needs a last Dense layer with softmax "
+               f"(or linear) activation, not {activation}")
+    for action in (lambda: model.evaluate(x, y), lambda: model.compile("adam"),
+                   lambda: model.compute_gradients(x, y), lambda: model.fit(x, y)):
+        with pytest.raises(ConfigError) as info:
+            action()
+        assert str(info.value) == message
+    assert model.predict(x).shape == (10, 3)  # predicting is still fine

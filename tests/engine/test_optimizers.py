@@ -171,3 +171,33 @@ def test_cosine_decay_matches_keras():
 def test_bad_hyperparameters(make):
     with pytest.raises(ConfigError):
         make()
+
+
+@pytest.mark.parametrize("make,reference", [
+    (lambda: Adam(beta_2=0.1), lambda g: keras_adam(g, b2=0.1)),
+    (lambda: Adam(beta_1=0.5, beta_2=0.01), lambda g: keras_adam(g, b1=0.5, b2=0.01)),
+    (lambda: RMSprop(rho=0.1), lambda g: keras_rmsprop(g, rho=0.1)),
+])
+def test_a_fast_decaying_second_moment_keeps_learning_in_float32(make, reference):
+    """With a small beta_2 the scaled second moment grows by 1 / beta_2 a step; it must be
+    scaled back before it overflows float32 (it used to reach inf after ~40 steps, and
+    every update then was m / inf = 0: training silently stopped)."""
+    rng = np.random.default_rng(1)
+    grads = [rng.normal(size=4) for _ in range(200)]
+    opt = make()
+    trace = run(opt, grads, dtype=np.float32)
+    want = reference(grads)
+    np.testing.assert_allclose(trace[-1], want[-1], rtol=1e-4, atol=1e-5)
+    assert not np.array_equal(trace[-1], trace[-2])  # still moving at the end
+
+
+@pytest.mark.parametrize("make,slots", [
+    (lambda: Adam(), 2), (lambda: RMSprop(), 2), (lambda: RMSprop(momentum=0.9), 3),
+    (lambda: SGD(), 0), (lambda: SGD(momentum=0.9), 1), (lambda: SGD(momentum=0.9, nesterov=True), 2),
+])
+def test_state_slots_count_the_arrays_build_allocates(make, slots):
+    opt = make()
+    assert opt.state_slots == slots
+    opt.build(10)
+    arrays = [v for v in vars(opt).values() if isinstance(v, np.ndarray) and v.size == 10]
+    assert len(arrays) == slots
