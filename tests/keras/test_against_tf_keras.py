@@ -95,3 +95,26 @@ def test_results_have_keras_shapes_and_keys(digits):
     assert ours.count_params() == theirs.count_params()
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
 
+
+
+def test_progress_line_is_keras_s(monkeypatch, capsys):
+    """Keras's own Progbar (as its ProgbarLogger sets it up) and ours, on the same clock."""
+    import types
+
+    from keras.src.utils import progbar as keras_progbar
+
+    from dense_studio.keras.progbar import Progbar
+
+    outputs = []
+    for make in (
+        lambda: tf_keras.utils.Progbar(3, verbose=1, stateless_metrics=set()),
+        lambda: Progbar(3, verbose=1, clock=lambda: clock[0], dynamic=True),
+    ):
+        clock = [50.0]
+        monkeypatch.setattr(keras_progbar, "time", types.SimpleNamespace(time=lambda: clock[0]))
+        bar = make()
+        for step, (now, loss) in enumerate([(50.4, 2.5), (51.0, 1.25), (52.3, 0.0005)], start=1):
+            clock[0] = now
+            bar.update(step, [("accuracy", step / 3), ("loss", loss)])
+        outputs.append(capsys.readouterr().out.replace("\b", ""))
+    assert outputs[1] == outputs[0]
