@@ -266,10 +266,13 @@ class CallbackList:
         if not hook.startswith("on_"):
             raise AttributeError(hook)
 
-        def call_all(*args, **kwargs):
-            for callback in self.callbacks:
-                getattr(callback, hook)(*args, **kwargs)
+        methods = [getattr(callback, hook) for callback in self.callbacks]
 
+        def call_all(*args, **kwargs):
+            for method in methods:
+                method(*args, **kwargs)
+
+        setattr(self, hook, call_all)  # looked up once per fit, not once per batch
         return call_all
 
 

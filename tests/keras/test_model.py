@@ -35,6 +35,11 @@ def test_an_input_shape_builds_at_once(first):
     assert model.layers[1].kernel.shape == (784, 128) and model.layers[1].bias.shape == (128,)
 
 
+def test_input_shape_on_a_first_dense_layer():
+    model = keras.Sequential([keras.layers.Dense(10, activation="softmax", input_shape=(784,))])
+    assert model.built and model.input_shape == (None, 784) and model.count_params() == 7850
+
+
 def test_layer_names_are_unique_across_models_as_in_keras():
     names = [keras.layers.Dense(2).name for _ in range(3)]
     assert len(set(names)) == 3 and all(n.startswith("dense") for n in names)

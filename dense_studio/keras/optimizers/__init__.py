@@ -20,12 +20,14 @@ _COMMON_DEFAULTS = {
 }
 
 
-def _refuse(where: str, options: dict) -> None:
+def _refuse(where: str, options: dict, **own) -> None:
+    """Refuse unknown arguments as Keras does, and Keras's options we lack (the common ones
+    in ``options``; the optimizer's ``own`` as ``name=(value, default)``) unless at default."""
     unknown = {k: v for k, v in options.items() if k not in _COMMON_DEFAULTS and k != "name"}
     if unknown:
         raise ConfigError(f"Argument(s) not recognized: {unknown}")
-    refuse_unsupported(where, **{k: (v, _COMMON_DEFAULTS[k]) for k, v in options.items()
-                                 if k != "name"})
+    refuse_unsupported(where, **own, **{k: (v, _COMMON_DEFAULTS[k]) for k, v in options.items()
+                                        if k != "name"})
 
 
 class SGD(_engine.SGD):
@@ -41,8 +43,7 @@ class Adam(_engine.Adam):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, **options):
-        refuse_unsupported("Adam", amsgrad=(amsgrad, False))
-        _refuse("Adam", options)
+        _refuse("Adam", options, amsgrad=(amsgrad, False))
         super().__init__(learning_rate, beta_1, beta_2, epsilon)
 
 
@@ -51,8 +52,7 @@ class RMSprop(_engine.RMSprop):
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, **options):
-        refuse_unsupported("RMSprop", centered=(centered, False))
-        _refuse("RMSprop", options)
+        _refuse("RMSprop", options, centered=(centered, False))
         super().__init__(learning_rate, rho, momentum, epsilon)
 
 
