@@ -11,17 +11,16 @@ Keras's callbacks: ``BatchEnd`` → ``on_train_batch_end``, ``EpochEnd`` → ``o
 from __future__ import annotations
 
 import sys
-import warnings
 import weakref
 
 import numpy as np
 
-from dense_studio.engine import BatchEnd, EpochEnd, TrainingControl
+from dense_studio.engine import TrainingControl
 from dense_studio.engine import Sequential as _EngineSequential
 from dense_studio.engine import layers as _engine_layers
 from dense_studio.engine.run import TRAINING_BLAS_THREADS, batches_per_epoch, split_validation
 from dense_studio.errors import ConfigError
-from dense_studio.keras import _names
+from dense_studio.keras import _arguments, _names
 from dense_studio.keras import layers as _layers
 from dense_studio.keras import losses as _losses
 from dense_studio.keras import metrics as _metrics
@@ -31,10 +30,9 @@ from dense_studio.keras._random import draw_seed
 from dense_studio.keras._unsupported import (
     NotAvailableError, module_getattr, not_available, refuse_unsupported,
 )
+from dense_studio.keras._fit import drive_callbacks
 from dense_studio.keras.callbacks import CallbackList
-from dense_studio.keras.progbar import Progbar, _can_encode
-
-DEFAULT_BATCH_SIZE = 32  # Keras's, for fit, evaluate and predict
+from dense_studio.keras.progbar import Progbar, can_encode
 
 # The layers the engine trains; a subclass could change ``call`` and be silently ignored.
 _TRAINABLE_TYPES = (_layers.Dense, _layers.Flatten, _layers.Dropout, _engine_layers.Dense,
@@ -230,13 +228,13 @@ class Sequential:
             validation_freq=(validation_freq, 1))
         if not isinstance(shuffle, bool):
             raise not_available(f"fit(shuffle={shuffle!r})", "shuffle is True or False")
-        verbose = _verbose(verbose)
-        x, y = _arrays(x, y, "fit")
+        verbose = _arguments.verbose(verbose)
+        x, y = _arguments.arrays(x, y, "fit")
         self._ready(x, "fit")
-        batch_size = _batch_size(batch_size)
-        epochs, initial_epoch = _whole("epochs", epochs), _whole("initial_epoch", initial_epoch)
+        batch_size = _arguments.batch_size(batch_size)
+        epochs, initial_epoch = _arguments.whole("epochs", epochs), _arguments.whole("initial_epoch", initial_epoch)
         if validation_data is not None:
-            validation = _validation_pair(validation_data)
+            validation = _arguments.validation_pair(validation_data)
         else:
             x, y, validation = split_validation(x, y, validation_split)
         steps = batches_per_epoch(len(x), batch_size)
@@ -250,56 +248,10 @@ class Sequential:
             seed=draw_seed(), control=control, shuffle=shuffle, blas_threads=TRAINING_BLAS_THREADS)
         self.stop_training = False
         callbacks.on_train_begin()
-        self._run(events, callbacks, control, initial_epoch, epochs, validation)
+        drive_callbacks(self, events, callbacks, control, initial_epoch, epochs, validation)
         return callbacks.history
 
-    def _run(self, events, callbacks, control, epoch, epochs, validation) -> None:
-        logs: dict = {}
-        last_batch = None
-        in_epoch = False
-
-        def begin_epoch() -> None:
-            nonlocal in_epoch
-            in_epoch = True
-            callbacks.on_epoch_begin(epoch)
-            callbacks.on_train_batch_begin(0)
-
-        if epoch < epochs:
-            begin_epoch()
-        end = None
-        for event in events:
-            if type(event) is BatchEnd:
-                last_batch = event
-                logs = self._logs(event.loss, event.accuracy)
-                callbacks.on_train_batch_end(event.batch - 1, logs)
-                if self.stop_training:
-                    control.stop()
-                elif event.batch < event.batches:
-                    callbacks.on_train_batch_begin(event.batch)
-            elif type(event) is EpochEnd:
-                in_epoch = False
-                logs = self._logs(event.loss, event.accuracy, event.val_loss, event.val_accuracy)
-                callbacks.on_epoch_end(epoch, logs)
-                epoch += 1
-                if self.stop_training:
-                    control.stop()
-                elif epoch < epochs:
-                    begin_epoch()
-            else:
-                end = event
-        if end is not None and end.status == "stopped" and in_epoch:
-            # Stopped from a batch callback: Keras still ends that epoch, with its logs.
-            if validation is not None:
-                result = self._engine.evaluate(*validation)
-                logs = self._logs(last_batch.loss, last_batch.accuracy, result["loss"],
-                                  result["accuracy"])
-            callbacks.on_epoch_end(epoch, logs)
-        if end is not None and end.status == "diverged":
-            self.stop_training = True
-            warnings.warn(end.message, RuntimeWarning, stacklevel=3)
-        callbacks.on_train_end(logs)
-
-    def _logs(self, loss, accuracy, val_loss=None, val_accuracy=None) -> dict:
+    def keras_logs(self, loss, accuracy, val_loss=None, val_accuracy=None) -> dict:
         """Keras's logs: the metrics and "loss" sorted by name, then the same with ``val_``."""
         def keyed(loss, accuracy):
             return dict(sorted({"loss": loss, **dict.fromkeys(self.metric_names, accuracy)}.items()))
@@ -309,21 +261,25 @@ class Sequential:
             logs.update({f"val_{key}": value for key, value in keyed(val_loss, val_accuracy).items()})
         return logs
 
+    def evaluate_arrays(self, x, y) -> dict:
+        """The engine's ``{"loss", "accuracy"}`` on arrays, without any Keras output."""
+        return self._engine.evaluate(x, y)
+
     # -- inference ------------------------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """``[loss, *metrics]`` (the loss alone without metrics), or Keras's logs dict."""
         refuse_unsupported("evaluate", sample_weight=(sample_weight, None), steps=(steps, None))
-        verbose = _verbose(verbose)
-        x, y = _arrays(x, y, "evaluate")
+        verbose = _arguments.verbose(verbose)
+        x, y = _arguments.arrays(x, y, "evaluate")
         self._ready(x, "evaluate")
-        batches = batches_per_epoch(len(x), _batch_size(batch_size))
+        batches = batches_per_epoch(len(x), _arguments.batch_size(batch_size))
         callbacks = CallbackList(callbacks, self, {"verbose": verbose, "epochs": 1, "steps": batches},
                                  add_defaults=False)
         callbacks.on_test_begin()
         progbar = Progbar(batches, verbose=verbose)
         result = self._engine.evaluate(x, y)
-        logs = self._logs(result["loss"], result["accuracy"])
+        logs = self.keras_logs(result["loss"], result["accuracy"])
         _show_done(progbar, batches, verbose, logs)
         callbacks.on_test_end(logs)
         if return_dict:
@@ -334,10 +290,10 @@ class Sequential:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
         """The outputs of the last layer: class probabilities for a softmax model."""
         refuse_unsupported("predict", steps=(steps, None))
-        verbose = _verbose(verbose)
-        x = _input_array(x, "predict")
+        verbose = _arguments.verbose(verbose)
+        x = _arguments.input_array(x, "predict")
         self._build_for(x)
-        batches = batches_per_epoch(len(x), _batch_size(batch_size))
+        batches = batches_per_epoch(len(x), _arguments.batch_size(batch_size))
         callbacks = CallbackList(callbacks, self, {"verbose": verbose, "epochs": 1, "steps": batches},
                                  add_defaults=False)
         callbacks.on_predict_begin()
@@ -349,7 +305,7 @@ class Sequential:
 
     def __call__(self, inputs, training=False) -> np.ndarray:
         """``model(x)``: the outputs for ``x`` (with dropout when ``training=True``)."""
-        x = _input_array(inputs, "the model")
+        x = _arguments.input_array(inputs, "the model")
         self._build_for(x)
         if not training:
             return self._engine.predict(x)
@@ -374,7 +330,7 @@ class Sequential:
                 show_trainable=False, layer_range=None) -> None:
         """Print Keras 3's table (``print_fn(text)`` instead of ``print`` if given)."""
         self._require_built("summary")
-        text = self._engine.summary(unicode=_can_encode(sys.stdout, "┏━┃"))
+        text = self._engine.summary(unicode=can_encode(sys.stdout, "┏━┃"))
         (print_fn or print)(text)
 
     def save(self, filepath, overwrite=True, zipped=None, *, dataset=None) -> None:
@@ -398,58 +354,6 @@ class Sequential:
             model.add(layer, rebuild=False)
         model._input_shape, model._engine = tuple(engine.input_shape), engine
         return model
-
-
-# -- argument checks ----------------------------------------------------------------------
-
-def _verbose(verbose) -> int:
-    if verbose == "auto":
-        return 1
-    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
-        raise ConfigError(f"verbose must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
-    return int(verbose)
-
-
-def _whole(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ConfigError(f"`{name}` must be a whole number >= 0. Received: {name}={value!r}")
-    return int(value)
-
-
-def _batch_size(value) -> int:
-    if value is None:
-        return DEFAULT_BATCH_SIZE
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ConfigError(f"`batch_size` must be a whole number >= 1. Received: batch_size={value!r}")
-    return int(value)
-
-
-def _input_array(x, method: str) -> np.ndarray:
-    if x is None:
-        raise ConfigError(f"{method} needs the inputs x (a numpy array)")
-    try:
-        return np.asarray(x)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{method}: x must be a numpy array, not {type(x).__name__}") from None
-
-
-def _arrays(x, y, method: str):
-    x = _input_array(x, method)
-    if y is None:
-        raise not_available(f"{method}() without y", "it takes arrays: x and the labels y")
-    y = np.asarray(y)
-    if len(x) != len(y):
-        raise ConfigError(f"Data cardinality is ambiguous: x sizes: {len(x)}, y sizes: {len(y)}. "
-                          "Make sure all arrays contain the same number of samples.")
-    return x, y
-
-
-def _validation_pair(data):
-    if isinstance(data, (tuple, list)) and len(data) == 3 and data[2] is None:
-        data = data[:2]
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise ConfigError("validation_data must be a tuple (x_val, y_val)")
-    return _arrays(data[0], data[1], "validation_data")
 
 
 def _show_done(progbar: Progbar, batches: int, verbose: int, logs: dict) -> None:

@@ -76,7 +76,7 @@ class Progbar:
             else ("", "", "", "")
         if self.target:
             done = int(self.width * current / self.target)
-            bar_char = BAR if _can_encode(self.stream, BAR) else "="
+            bar_char = BAR if can_encode(self.stream, BAR) else "="
             bar = f"{bold}{self._count(current)}{plain} "
             if done > 0:
                 bar += f"{green}{bar_char * done}{plain}"
@@ -149,7 +149,7 @@ def _strip_colours(text: str) -> str:
     return text
 
 
-def _can_encode(stream, text: str) -> bool:
+def can_encode(stream, text: str) -> bool:
     try:
         text.encode(getattr(stream, "encoding", None) or "utf-8")
     except (UnicodeEncodeError, LookupError):

@@ -13,7 +13,13 @@ def digits():
         (x_test[:200] / 255.0).astype("float32"), y_test[:200]
 
 
-def small_model(hidden=16, last="softmax", **compile_args):
+@pytest.fixture
+def small_model():
+    """A factory: ``small_model(hidden=16, last="softmax", **compile_args)``."""
+    return make_small_model
+
+
+def make_small_model(hidden=16, last="softmax", **compile_args):
     """Flatten(28×28) → Dense(hidden, relu) → Dense(10, last), compiled with Adam."""
     model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
                               keras.layers.Dense(hidden, activation="relu"),

@@ -7,7 +7,6 @@ import pytest
 
 from dense_studio import keras
 from dense_studio.errors import ConfigError
-from tests.keras.conftest import small_model
 
 
 class Recorder(keras.callbacks.Callback):
@@ -36,7 +35,7 @@ class Recorder(keras.callbacks.Callback):
         self.calls.append(("train_end",))
 
 
-def test_hooks_come_in_keras_s_order(digits):
+def test_hooks_come_in_keras_s_order(digits, small_model):
     x, y = digits[0][:100], digits[1][:100]
     recorder = Recorder()
     small_model().fit(x, y, epochs=2, batch_size=50, validation_split=0.0,
@@ -49,7 +48,7 @@ def test_hooks_come_in_keras_s_order(digits):
     assert recorder.params == {"verbose": 0, "epochs": 2, "steps": 2}
 
 
-def test_stop_training_from_a_batch_ends_that_epoch_as_keras(digits):
+def test_stop_training_from_a_batch_ends_that_epoch_as_keras(digits, small_model):
     x, y = digits[:2]
     recorder = Recorder(stop_at=3)
     history = small_model().fit(x, y, epochs=5, callbacks=[recorder], validation_split=0.1,
@@ -60,7 +59,7 @@ def test_stop_training_from_a_batch_ends_that_epoch_as_keras(digits):
     assert history.epoch == [0] and "val_loss" in history.history
 
 
-def test_early_stopping_stops_and_restores_the_best_weights(digits):
+def test_early_stopping_stops_and_restores_the_best_weights(digits, small_model):
     x, y = digits[:2]
     after_epoch = []
     keep = keras.callbacks.LambdaCallback(
@@ -77,7 +76,8 @@ def test_early_stopping_stops_and_restores_the_best_weights(digits):
     assert not np.array_equal(after_epoch[1][0], after_epoch[0][0])
 
 
-def test_early_stopping_maximizes_accuracy_and_waits_for_patience(digits, capsys):
+def test_early_stopping_maximizes_accuracy_and_waits_for_patience(digits, capsys,
+                                                                  small_model):
     x, y = digits[:2]
     stopper = keras.callbacks.EarlyStopping(monitor="accuracy", min_delta=1, patience=2,
                                             verbose=1)
@@ -87,13 +87,13 @@ def test_early_stopping_maximizes_accuracy_and_waits_for_patience(digits, capsys
     assert capsys.readouterr().out == "Epoch 3: early stopping\n"
 
 
-def test_early_stopping_on_an_unknown_direction_says_what_to_pass(digits):
+def test_early_stopping_on_an_unknown_direction_says_what_to_pass(digits, small_model):
     x, y = digits[:2]
     stopper = keras.callbacks.EarlyStopping(monitor="val_mystery")
     with pytest.raises(ConfigError, match="Pass `mode='max'`"):
         small_model().fit(x, y, callbacks=[stopper], verbose=0)
 
 
-def test_callbacks_must_be_callbacks(digits):
+def test_callbacks_must_be_callbacks(digits, small_model):
     with pytest.raises(ConfigError, match="Callback"):
         small_model().fit(*digits[:2], callbacks=[print], verbose=0)

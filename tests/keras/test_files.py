@@ -11,7 +11,6 @@ from dense_studio.data.bundled import DIGIT_CLASSES
 from dense_studio.engine import DenseSpec, DropoutSpec, TrainingConfig, build_model
 from dense_studio.errors import ModelFileError
 from dense_studio.files import model_file
-from tests.keras.conftest import small_model
 
 
 def test_a_script_model_opens_as_the_window_opens_it(digits, tmp_path):
@@ -82,7 +81,7 @@ def test_a_flat_input_model_is_saved_with_its_implicit_flatten(digits, tmp_path)
     np.testing.assert_array_equal(loaded.model.predict(x), model.predict(x, verbose=0))
 
 
-def test_saving_paths_and_states_are_checked(tmp_path):
+def test_saving_paths_and_states_are_checked(tmp_path, small_model):
     model = small_model()
     with pytest.raises(ModelFileError, match=r"Dense Studio saves \.dsmodel.*\.keras files are for TensorFlow"):
         model.save(tmp_path / "m.keras")
@@ -96,7 +95,7 @@ def test_saving_paths_and_states_are_checked(tmp_path):
         keras.models.load_model(tmp_path / "bad.dsmodel")
 
 
-def test_optimizer_settings_the_file_cannot_keep_are_named(tmp_path):
+def test_optimizer_settings_the_file_cannot_keep_are_named(tmp_path, small_model):
     model = small_model(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -8,7 +8,6 @@ import pytest
 from dense_studio import keras
 from dense_studio.errors import ConfigError, DenseStudioError
 from dense_studio.keras import NotAvailableError
-from tests.keras.conftest import small_model
 
 
 # -- building -------------------------------------------------------------------------------
@@ -121,7 +120,7 @@ def test_fit_needs_compile_and_a_loss(digits):
 
 # -- fit --------------------------------------------------------------------------------------
 
-def test_fit_returns_a_keras_history(digits):
+def test_fit_returns_a_keras_history(digits, small_model):
     x, y = digits[:2]
     model = small_model()
     history = model.fit(x, y, epochs=3, batch_size=100, verbose=0)
@@ -133,7 +132,7 @@ def test_fit_returns_a_keras_history(digits):
     assert history.history["loss"][2] < history.history["loss"][0]
 
 
-def test_metric_names_are_the_log_keys(digits):
+def test_metric_names_are_the_log_keys(digits, small_model):
     x, y = digits[:2]
     model = small_model(metrics=["acc", "sparse_categorical_accuracy"])
     history = model.fit(x, y, epochs=1, validation_data=digits[2:], verbose=0)
@@ -144,7 +143,7 @@ def test_metric_names_are_the_log_keys(digits):
     assert isinstance(no_metrics.evaluate(x, y, verbose=0), float)
 
 
-def test_validation_split_holds_out_the_last_samples(digits):
+def test_validation_split_holds_out_the_last_samples(digits, small_model):
     x, y = digits[:2]
     model = small_model()
     history = model.fit(x, y, epochs=1, validation_split=0.25, verbose=0)
@@ -154,7 +153,7 @@ def test_validation_split_holds_out_the_last_samples(digits):
     assert history.history["val_accuracy"] == [pytest.approx(accuracy)]
 
 
-def test_set_random_seed_repeats_a_run(digits):
+def test_set_random_seed_repeats_a_run(digits, small_model):
     x, y = digits[:2]
     runs = []
     for _ in range(2):
@@ -169,7 +168,7 @@ def test_set_random_seed_repeats_a_run(digits):
     assert not np.array_equal(other.get_weights()[0], runs[0][1][0])
 
 
-def test_initial_epoch_and_no_epochs(digits):
+def test_initial_epoch_and_no_epochs(digits, small_model):
     x, y = digits[:2]
     model = small_model()
     assert model.fit(x, y, epochs=4, initial_epoch=2, verbose=0).epoch == [2, 3]
@@ -186,19 +185,19 @@ def test_initial_epoch_and_no_epochs(digits):
     (dict(validation_split=1.0), ConfigError, "validation split"),
     (dict(validation_data=(1, 2, 3, 4)), ConfigError, "validation_data"),
 ])
-def test_fit_errors_are_one_line(digits, arguments, error, message):
+def test_fit_errors_are_one_line(digits, small_model, arguments, error, message):
     x, y = digits[:2]
     with pytest.raises(error, match=message) as caught:
         small_model().fit(x, y, **arguments)
     assert "\n" not in str(caught.value)
 
 
-def test_fit_with_unknown_arguments_is_a_type_error_as_in_keras(digits):
+def test_fit_with_unknown_arguments_is_a_type_error_as_in_keras(digits, small_model):
     with pytest.raises(TypeError, match="bogus"):
         small_model().fit(*digits[:2], bogus=1)
 
 
-def test_wrong_data_gets_one_line(digits):
+def test_wrong_data_gets_one_line(digits, small_model):
     x, y = digits[:2]
     with pytest.raises(ConfigError, match="cardinality"):
         small_model().fit(x, y[:10], verbose=0)
@@ -208,7 +207,7 @@ def test_wrong_data_gets_one_line(digits):
         small_model().fit(x, verbose=0)
 
 
-def test_a_diverging_run_warns_and_keeps_good_weights(digits):
+def test_a_diverging_run_warns_and_keeps_good_weights(digits, small_model):
     x, y = digits[:2]
     model = small_model(optimizer=keras.optimizers.SGD(learning_rate=1e9))
     with warnings.catch_warnings(record=True) as caught:
@@ -221,7 +220,7 @@ def test_a_diverging_run_warns_and_keeps_good_weights(digits):
 
 # -- evaluate / predict / call ------------------------------------------------------------------
 
-def test_evaluate_lists_loss_then_metrics_or_gives_keras_dict(digits):
+def test_evaluate_lists_loss_then_metrics_or_gives_keras_dict(digits, small_model):
     x, y, x_test, y_test = digits
     model = small_model()
     model.fit(x, y, epochs=1, verbose=0)
@@ -243,7 +242,7 @@ def test_calling_the_model(digits):
     assert not np.allclose(model(x, training=True), model(x))
 
 
-def test_summary_prints_keras_s_table(capsys):
+def test_summary_prints_keras_s_table(capsys, small_model):
     model = small_model(hidden=128)
     model.summary()
     out = capsys.readouterr().out
@@ -256,6 +255,6 @@ def test_summary_prints_keras_s_table(capsys):
         keras.Sequential([keras.layers.Dense(2)]).summary()
 
 
-def test_keras_methods_we_lack_say_so_by_name():
+def test_keras_methods_we_lack_say_so_by_name(small_model):
     with pytest.raises(NotAvailableError, match="Sequential.to_json is not available"):
         small_model().to_json()

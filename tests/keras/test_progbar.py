@@ -6,7 +6,6 @@ import re
 import pytest
 
 from dense_studio.keras.progbar import Progbar
-from tests.keras.conftest import small_model
 
 BOLD, GREEN, GREY, PLAIN = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
 
@@ -64,7 +63,7 @@ def test_a_shorter_line_covers_the_longer_one_before_it():
 
 
 @pytest.mark.parametrize("verbose, lines", [(0, 0), (1, 2), (2, 2)])
-def test_fit_prints_one_line_per_epoch_to_a_log(digits, capsys, verbose, lines):
+def test_fit_prints_one_line_per_epoch_to_a_log(digits, capsys, small_model, verbose, lines):
     small_model().fit(*digits[:2], epochs=2, batch_size=100, verbose=verbose)
     out = capsys.readouterr().out
     if not lines:
