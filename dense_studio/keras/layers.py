@@ -108,6 +108,30 @@ class Dropout(_engine.Dropout):
         super().__init__(rate, seed=seed, name=name)
 
 
+class Softmax:
+    """``keras.layers.Softmax``: turns a model's logits into probabilities, as in the
+    tutorial's ``Sequential([model, layers.Softmax()])`` (for predictions only: a model
+    trains with ``Dense(..., activation="softmax")`` or on logits with ``from_logits=True``)."""
+
+    def __init__(self, axis=-1, *, name=None, dtype=None, trainable=True, **kwargs):
+        refuse_unsupported("Softmax", axis=(axis, -1))
+        self.name, _ = _layer_options("Softmax", "softmax", name, dtype, trainable, None, **kwargs)
+        self.built = True
+
+    def __call__(self, inputs, training=False) -> np.ndarray:
+        return _engine_activations.softmax(np.asarray(inputs, dtype=np.float32))
+
+    def count_params(self) -> int:
+        return 0
+
+    @property
+    def weights(self) -> list:
+        return []
+
+    def __repr__(self) -> str:
+        return f"<Softmax name={self.name!r}>"
+
+
 class InputLayer:
     """``keras.layers.InputLayer`` / what ``keras.Input(shape)`` returns here: it only fixes
     the input shape of the ``Sequential`` it starts (and is not one of its ``layers``)."""
@@ -139,6 +163,6 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
     return InputLayer(shape, batch_size, dtype, sparse, batch_shape, name)
 
 
-__all__ = ["Dense", "Dropout", "Flatten", "Input", "InputLayer", "Layer"]
+__all__ = ["Dense", "Dropout", "Flatten", "Input", "InputLayer", "Layer", "Softmax"]
 __getattr__ = module_getattr(
     "keras.layers", __all__, "teaches Dense layers; models here stack Flatten, Dense and Dropout")

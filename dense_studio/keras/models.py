@@ -45,6 +45,14 @@ _owners: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 class Sequential:
     """``keras.Sequential([...])``: a stack of Flatten, Dense and Dropout layers."""
 
+    def __new__(cls, layers=None, trainable=True, name=None):
+        if cls is Sequential and isinstance(layers, (list, tuple)) and any(
+                isinstance(item, (Sequential, _layers.Softmax)) for item in layers):
+            from dense_studio.keras._stacked import StackedModel
+
+            cls = StackedModel  # the tutorial's Sequential([model, layers.Softmax()])
+        return super().__new__(cls)
+
     def __init__(self, layers=None, trainable=True, name=None):
         refuse_unsupported("Sequential", trainable=(trainable, True))
         self.name = _names.unique("sequential") if name is None else name
@@ -73,8 +81,11 @@ class Sequential:
                 raise ConfigError(f"Sequential model {self.name!r} already has an input; an "
                                   "Input can only be its first entry")
             self._input_shape = layer.shape_without_batch
-        elif isinstance(layer, Sequential):
-            raise not_available("a model inside a Sequential", "list its layers instead")
+        elif isinstance(layer, (Sequential, _layers.Softmax)):
+            raise not_available(
+                f"adding {type(layer).__name__} to a Sequential of layers",
+                "a trained model and Softmax layers go together in Sequential([model, "
+                "layers.Softmax()]), for predictions")
         elif type(layer) not in _TRAINABLE_TYPES:
             if isinstance(layer, _engine_layers.Layer):
                 raise not_available(f"the custom layer {type(layer).__name__}",

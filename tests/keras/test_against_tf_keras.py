@@ -78,6 +78,10 @@ def test_logits_model_with_from_logits_matches(digits):
                                theirs.fit(x, y, **settings).history["loss"], **TOLERANCE)
     np.testing.assert_allclose(ours.predict(x_test, verbose=0),  # logits, as Keras gives
                                theirs.predict(x_test, verbose=0), rtol=0, atol=5e-3)
+    # and the tutorial's probability_model on top of each
+    probabilities = [lib.Sequential([model, lib.layers.Softmax()]).predict(x_test, verbose=0)
+                     for lib, model in ((tf_keras, theirs), (keras, ours))]
+    np.testing.assert_allclose(probabilities[1], probabilities[0], rtol=0, atol=1e-3)
 
 
 def test_results_have_keras_shapes_and_keys(digits):

@@ -258,3 +258,27 @@ def test_summary_prints_keras_s_table(capsys, small_model):
 def test_keras_methods_we_lack_say_so_by_name(small_model):
     with pytest.raises(NotAvailableError, match="Sequential.to_json is not available"):
         small_model().to_json()
+
+
+def test_the_tutorial_s_probability_model(digits, small_model):
+    x, y, x_test, y_test = digits
+    model = small_model(last=None, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=2, verbose=0)
+    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    probability_model = keras.Sequential([model, keras.layers.Softmax()])
+    predictions = probability_model.predict(x_test, verbose=0)
+    logits = model.predict(x_test, verbose=0)
+    np.testing.assert_allclose(predictions, keras.activations.softmax(logits), rtol=1e-6)
+    np.testing.assert_allclose(predictions.sum(axis=1), 1.0, rtol=1e-5)
+    assert np.mean(predictions.argmax(axis=1) == y_test) == accuracy
+    assert probability_model.count_params() == model.count_params()
+    with pytest.raises(NotAvailableError, match="fit\\(\\) of a Sequential that holds a model"):
+        probability_model.fit(x, y)
+
+
+def test_softmax_and_models_do_not_mix_with_layers():
+    with pytest.raises(NotAvailableError, match="mixing layers"):
+        keras.Sequential([keras.layers.Dense(10), keras.layers.Softmax()])
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    with pytest.raises(NotAvailableError, match="adding Softmax"):
+        model.add(keras.layers.Softmax())
