@@ -74,23 +74,27 @@ def run_child(library: str, seed: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# The whole import in a fresh process, and the part of it that is numpy's own import.
 IMPORT_PROBE = (
-    "import time, sys; t = time.perf_counter(); import dense_studio.keras; "
-    "t = time.perf_counter() - t; "
+    "import time, sys; t0 = time.perf_counter(); import numpy; t1 = time.perf_counter(); "
+    "import dense_studio.keras; t2 = time.perf_counter(); "
     "bad = sorted({m.split('.')[0] for m in sys.modules} & "
     "{'PySide6', 'pyqtgraph', 'superqt', 'tensorflow', 'keras', 'PIL'}); "
-    "print(t, ','.join(bad))"
+    "print(t2 - t0, t1 - t0, ','.join(bad) or '-')"
 )
 
 
-def import_times(runs: int) -> tuple[list[float], set]:
-    times, bad = [], set()
+def import_times(runs: int) -> tuple[list[float], list[float], set]:
+    """(whole import times, numpy's part, foreign top-level packages imported)."""
+    times, numpy_times, bad = [], [], set()
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True,
-                             text=True, check=True).stdout.split()
-        times.append(float(out[0]))
-        bad.update(filter(None, out[1:2][0].split(",")) if len(out) > 1 else ())
-    return times, bad
+        whole, numpy_part, found = subprocess.run(
+            [sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, check=True
+        ).stdout.split()
+        times.append(float(whole))
+        numpy_times.append(float(numpy_part))
+        bad.update(name for name in found.split(",") if name != "-")
+    return times, numpy_times, bad
 
 
 def summary(name: str, runs: list[dict]) -> str:
@@ -113,9 +117,10 @@ def main() -> int:
         child(args.child, args.seed)
         return 0
 
-    times, bad = import_times(args.import_runs)
+    times, numpy_times, bad = import_times(args.import_runs)
     print(f"import dense_studio.keras: median {statistics.median(times) * 1e3:.0f} ms, "
-          f"min {min(times) * 1e3:.0f} ms over {len(times)} fresh processes; "
+          f"min {min(times) * 1e3:.0f} ms over {len(times)} fresh processes (numpy's own "
+          f"import: median {statistics.median(numpy_times) * 1e3:.0f} ms); "
           f"Qt/TensorFlow/Pillow imported: {', '.join(sorted(bad)) or 'none'}", flush=True)
 
     results: dict[str, list[dict]] = {"ours": [], "tf": []}
