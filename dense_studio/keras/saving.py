@@ -10,6 +10,7 @@ in a warning, as they are not kept.
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from pathlib import Path
@@ -23,6 +24,7 @@ from dense_studio.keras._unsupported import module_getattr
 
 FILE_LAYOUT = "Flatten → Dense/Dropout layers → Dense(classes, activation='softmax')"
 KERAS_SUFFIXES = (".keras", ".h5", ".hdf5")
+CUSTOM_DATASET = "custom"  # the dataset a model of other classes is recorded with
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, *, dataset=None) -> Path:
@@ -39,7 +41,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, *, dataset=None) ->
     input_shape = tuple(model.input_shape[1:])
     dataset, class_names = _dataset_for(model, dataset, classes, input_shape)
     config = _config(model, dataset, hidden)
-    return model_file.save_model(model, path, config, dataset, class_names, None,
+    return model_file.save_model(model, path, config, dataset, class_names, _metrics(model),
                                  input_shape=input_shape)
 
 
@@ -131,11 +133,24 @@ def _dataset_for(model, dataset, classes: int, input_shape):
             return dataset, names
     if dataset is None:
         dataset = last_loaded[0] if last_loaded else "fashion_mnist"
+        if len(BUNDLED[dataset].class_names) != classes:
+            dataset = CUSTOM_DATASET  # not that data: the window then says it cannot offer it
     model_file.check_dataset_name(dataset)
     info = BUNDLED.get(dataset)
     if info is not None and len(info.class_names) == classes:
         return dataset, info.class_names
     return dataset, tuple(str(i) for i in range(classes))
+
+
+def _metrics(model) -> dict | None:
+    """The last ``fit``'s final results, under the keys the window shows."""
+    history = model.history
+    if history is None or not history.epoch:
+        return None
+    metrics = {key: float(values[-1]) for key, values in history.history.items()
+               if key in ("loss", "accuracy", "val_loss", "val_accuracy")
+               and math.isfinite(values[-1])}
+    return {**metrics, "epochs_trained": len(history.epoch)}
 
 
 def _config(model, dataset: str, hidden) -> TrainingConfig:

@@ -22,7 +22,7 @@ def test_a_script_model_opens_as_the_window_opens_it(digits, tmp_path):
         keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer=keras.optimizers.RMSprop(0.002),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x, y, epochs=2, batch_size=50, validation_split=0.1, verbose=0)
+    history = model.fit(x, y, epochs=2, batch_size=50, validation_split=0.1, verbose=0)
     model.save(tmp_path / "script.dsmodel")
 
     loaded = model_file.load_model(tmp_path / "script.dsmodel")
@@ -33,6 +33,7 @@ def test_a_script_model_opens_as_the_window_opens_it(digits, tmp_path):
     assert (loaded.config.epochs, loaded.config.batch_size, loaded.config.validation_split) == \
         (2, 50, 0.1)
     np.testing.assert_array_equal(loaded.model.predict(x_test), model.predict(x_test, verbose=0))
+    assert loaded.metrics == {"epochs_trained": 2, **{k: v[-1] for k, v in history.history.items()}}
 
 
 def test_a_window_model_loads_in_a_script(digits, tmp_path):
@@ -79,6 +80,16 @@ def test_a_flat_input_model_is_saved_with_its_implicit_flatten(digits, tmp_path)
     loaded = model_file.load_model(tmp_path / "flat.dsmodel")
     x = digits[2].reshape(-1, 784)
     np.testing.assert_array_equal(loaded.model.predict(x), model.predict(x, verbose=0))
+    assert loaded.input_shape == (784,) and loaded.metrics is None  # never trained
+
+
+def test_a_model_of_other_classes_is_not_recorded_as_the_loaded_dataset(tmp_path):
+    keras.datasets.mnist.load_data()
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.save(tmp_path / "three.dsmodel")
+    loaded = model_file.load_model(tmp_path / "three.dsmodel")
+    assert (loaded.dataset_name, loaded.class_names) == ("custom", ("0", "1", "2"))
 
 
 def test_saving_paths_and_states_are_checked(tmp_path, small_model):

@@ -75,3 +75,15 @@ def test_fit_prints_one_line_per_epoch_to_a_log(digits, capsys, small_model, ver
     pattern = (r"6/6 ━{20} \d+s \d+[mu]?s/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}" if verbose == 1
                else r"6/6 - \d+s - \d+[mu]?s/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}")
     assert all(re.fullmatch(pattern, line) for line in progress), progress
+
+
+def test_a_notebook_counts_as_a_display_a_pipe_does_not(monkeypatch):
+    import sys
+    import types
+
+    from dense_studio.keras.progbar import dynamic_output
+
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    assert not dynamic_output(io.StringIO())
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert dynamic_output(io.StringIO())
