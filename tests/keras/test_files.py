@@ -14,8 +14,8 @@ from dense_studio.files import model_file
 
 
 def test_a_script_model_opens_as_the_window_opens_it(digits, tmp_path):
-    x, y, x_test, _ = digits  # loaded through keras.datasets.mnist
-    keras.datasets.mnist.load_data()
+    x, y, x_test, _ = digits
+    keras.datasets.mnist.load_data()  # what the script loaded last: the file records MNIST
     model = keras.Sequential([
         keras.layers.Flatten(input_shape=(28, 28)),
         keras.layers.Dense(32, activation="tanh"), keras.layers.Dropout(0.25),
@@ -84,7 +84,7 @@ def test_a_flat_input_model_is_saved_with_its_implicit_flatten(digits, tmp_path)
 
 
 def test_a_model_of_other_classes_is_not_recorded_as_the_loaded_dataset(tmp_path):
-    keras.datasets.mnist.load_data()
+    keras.datasets.mnist.load_data()  # what the script loaded last: the file records MNIST
     model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
                               keras.layers.Dense(3, activation="softmax")])
     model.save(tmp_path / "three.dsmodel")

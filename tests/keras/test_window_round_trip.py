@@ -12,7 +12,7 @@ from dense_studio.ui import MainWindow  # noqa: E402
 
 
 def test_window_and_script_open_each_other_s_models(qtbot, tmp_path, digits):
-    x, y, x_test, _ = digits  # keras.datasets.mnist: the file records MNIST
+    x, y, x_test, _ = digits
     script_model = keras.Sequential([
         keras.layers.Flatten(input_shape=(28, 28)),
         keras.layers.Dense(24, activation="relu"), keras.layers.Dropout(0.1),
@@ -20,7 +20,7 @@ def test_window_and_script_open_each_other_s_models(qtbot, tmp_path, digits):
     script_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                          metrics=["accuracy"])
     script_model.fit(x, y, epochs=1, verbose=0)
-    script_model.save(tmp_path / "script.dsmodel")
+    script_model.save(tmp_path / "script.dsmodel", dataset="mnist")
 
     settings = QSettings(str(tmp_path / "dense-studio.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, train_limit=600)
