@@ -84,7 +84,7 @@ def test_a_flat_input_model_is_saved_with_its_implicit_flatten(digits, tmp_path)
 
 
 def test_a_model_of_other_classes_is_not_recorded_as_the_loaded_dataset(tmp_path):
-    keras.datasets.mnist.load_data()  # what the script loaded last: the file records MNIST
+    keras.datasets.mnist.load_data()  # loaded last, but its 10 classes are not these 3
     model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
                               keras.layers.Dense(3, activation="softmax")])
     model.save(tmp_path / "three.dsmodel")
