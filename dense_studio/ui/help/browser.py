@@ -181,7 +181,7 @@ class HelpBrowser(QWidget):
         """Show the guide in ``language``, on ``page`` (default: the page shown now)."""
         page = page or self.current_page() or PAGES[0]
         self.language = language if language in HELP_LANGUAGES else "en"
-        self.setWindowTitle(tr("Dense Studio Help", self.language))
+        self.setWindowTitle(tr("User guide", self.language))  # Qt adds " — Dense Studio"
         lang = self.language
         self.backButton.setText(tr("Back", lang))
         self.backButton.setToolTip(tr("Back (Alt+Left)", lang))

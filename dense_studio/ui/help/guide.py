@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsDropShadowEffect,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dense_studio.ui.help.strings import fill, tr
 
@@ -96,9 +104,15 @@ class FirstRunGuide(QFrame):
         self.setObjectName("firstRunGuide")
         self.setAccessibleName("firstRunGuide")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(
-            "#firstRunGuide { border: 2px solid %s; border-radius: 8px; }" % HIGHLIGHT.name())
+            "#firstRunGuide { background-color: palette(base); border: 2px solid %s;"
+            " border-radius: 8px; }" % HIGHLIGHT.name())
+        shadow = QGraphicsDropShadowEffect(self)
+        shadow.setBlurRadius(18)
+        shadow.setOffset(0, 3)
+        shadow.setColor(QColor(0, 0, 0, 110))
+        self.setGraphicsEffect(shadow)
         self._window = window
         self._all_steps = tuple(steps)
         self._steps: list[tuple[GuideStep, QWidget]] = []

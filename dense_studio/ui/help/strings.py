@@ -18,7 +18,7 @@ CONTEXT = "Help"
 
 ZH_TW: dict[str, str] = {
     # Help browser
-    "Dense Studio Help": "Dense Studio 說明",
+    "User guide": "使用說明",
     "Back": "上一頁",
     "Forward": "下一頁",
     "Home": "首頁",

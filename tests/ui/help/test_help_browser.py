@@ -95,7 +95,7 @@ def test_the_guide_covers_the_formula_and_its_shapes(browser):
     browser.set_language("zh_TW")
     assert browser.current_page() == "formula"
     assert "啟動函數" in browser.text.toPlainText() and "權重" in browser.text.toPlainText()
-    assert browser.windowTitle() == "Dense Studio 說明"
+    assert browser.windowTitle() == "使用說明"
 
 
 def test_back_and_forward(browser):
@@ -149,3 +149,32 @@ def test_the_shortcuts_page_lists_the_real_menu_shortcuts(qtbot):
     assert "Training" in text and "Start training" in text and expected in text
     assert "Reset weights" in text and "（無）" in text and "選單快捷鍵" in text
     assert "menu-shortcuts" not in text
+
+
+def blocks(document: QTextDocument) -> list[tuple[int, str]]:
+    """(heading level, text) of every block; 0 for text that is not a heading."""
+    found, block = [], document.begin()
+    while block.isValid():
+        found.append((block.blockFormat().headingLevel(), block.text().strip()))
+        block = block.next()
+    return found
+
+
+def test_each_page_has_its_title_as_its_one_heading_and_no_english_in_chinese(qtbot):
+    browser = HelpBrowser(language="en")
+    qtbot.addWidget(browser)
+    english: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        browser.set_language(language)
+        for page in PAGES:
+            browser.open_page(page)
+            document = browser.text.document()
+            found = blocks(document)
+            title = document.metaInformation(QTextDocument.MetaInformation.DocumentTitle)
+            assert [text for level, text in found if level == 1] == [title], (language, page)
+            texts = {text for level, text in found if len(text) >= 30}
+            if language == "en":
+                english[page] = texts
+            else:  # only command lines may be the same in both languages
+                same = {t for t in texts & english[page] if not t.startswith("dense-studio ")}
+                assert not same, (page, same)
