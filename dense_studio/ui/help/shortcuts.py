@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
@@ -22,8 +23,11 @@ __all__ = ["ShortcutsDialog", "menu_shortcuts", "actions_without_shortcut", "pla
 
 
 def plain_text(text: str) -> str:
-    """A menu text without its accelerator marks ("Save model &as…" -> "Save model as…")."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    """A menu text without its accelerator marks: "Save model &as…" -> "Save model as…",
+    and the Chinese style "另存模型(&A)…" -> "另存模型…"."""
+    text = text.replace("&&", "\0")
+    text = re.sub(r"\s*\(&[^&\s]\)", "", text).replace("&", "")
+    return text.replace("\0", "&")
 
 
 def _menus(menus) -> list[QMenu]:

@@ -66,3 +66,5 @@ def test_actions_without_shortcut_lists_the_rest_unless_on_purpose(qtbot):
 def test_plain_text_drops_accelerators_but_keeps_a_literal_ampersand():
     assert plain_text("Save model &as…") == "Save model as…"
     assert plain_text("R&&D") == "R&D"
+    assert plain_text("另存模型(&A)…") == "另存模型…"
+    assert plain_text("檔案(&F)") == "檔案"
