@@ -172,6 +172,8 @@ def test_each_page_has_its_title_as_its_one_heading_and_no_english_in_chinese(qt
             found = blocks(document)
             title = document.metaInformation(QTextDocument.MetaInformation.DocumentTitle)
             assert [text for level, text in found if level == 1] == [title], (language, page)
+            heading = document.begin()  # styled by the shared help.css
+            assert heading.charFormat().foreground().color().name() == "#1f2a36", (language, page)
             texts = {text for level, text in found if len(text) >= 30}
             if language == "en":
                 english[page] = texts
