@@ -1,0 +1,1 @@
+"""The desktop launcher tests need no Qt and no fixtures beyond pytest's own."""
