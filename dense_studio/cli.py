@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 
 from dense_studio import __version__
-from dense_studio.errors import DenseStudioError
+from dense_studio.errors import DenseStudioError, one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -27,7 +26,6 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 # engine package; a test keeps the two equal).
 OPTIMIZER_CHOICES = ("adam", "sgd", "rmsprop")
 LR_SCHEDULE_CHOICES = ("constant", "cosine")  # engine.spec.LR_SCHEDULES, same test
-BUNDLED_DATASETS = ("fashion_mnist", "mnist")
 
 
 class UsageError(DenseStudioError):
@@ -150,10 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("DENSE_STUDIO_DEBUG"):
             raise
         _clear_progress()
-        _error(
-            f"internal error: {type(error).__name__}: {_one_line(error)} "
-            "(set DENSE_STUDIO_DEBUG=1 for details)"
-        )
+        _error(f"internal error: {one_line(error)} (set DENSE_STUDIO_DEBUG=1 for details)")
         return EXIT_FAILED
 
 
@@ -182,7 +177,7 @@ def _run_window(args: argparse.Namespace) -> int:
     except Exception as error:
         if os.environ.get("DENSE_STUDIO_DEBUG"):
             raise
-        _error(f"cannot start the window: {type(error).__name__}: {_one_line(error)}")
+        _error(f"cannot start the window: {one_line(error)}")
         return EXIT_FAILED
 
     # Ctrl+C in the terminal: close the window properly (it stops training and saves its
@@ -246,24 +241,10 @@ def _training_config(args: argparse.Namespace):
         except ConfigError as error:
             raise ConfigError(f"--layers: {error}") from None
     if args.dataset is not None:
-        changes["dataset"] = _check_dataset_arg(args.dataset)
+        from dense_studio.data import normalize_dataset_name
+
+        changes["dataset"] = normalize_dataset_name(args.dataset)
     return config.replace(**changes)
-
-
-def _check_dataset_arg(name: str) -> str:
-    from dense_studio.errors import ConfigError
-
-    name = name.strip()
-    if name.lower().replace("-", "_") in BUNDLED_DATASETS:  # "Fashion-MNIST" works too
-        return name.lower().replace("-", "_")
-    # The same alphabet model files accept (model_file.check_dataset_name), so a run never
-    # fails at the very end when its model is saved.
-    if re.fullmatch(r"tfds:[A-Za-z0-9_][A-Za-z0-9_./:\-]{0,94}", name):
-        return name
-    hint = " (did you mean tfds:" + name + "?)" if name and ":" not in name else ""
-    raise ConfigError(
-        f"unknown dataset {name!r}: choose fashion_mnist, mnist or tfds:NAME{hint}"
-    )
 
 
 def _run_train(args: argparse.Namespace) -> int:
@@ -277,29 +258,14 @@ def _run_train(args: argparse.Namespace) -> int:
     import numpy as np
 
     from dense_studio.data import load_dataset
-    from dense_studio.engine import BatchEnd, EpochEnd, TrainingEnd, build_model
+    from dense_studio.engine import BatchEnd, EpochEnd, TrainingEnd
+    from dense_studio.engine.run import prepare_run
 
     dataset = load_dataset(config.dataset)
-    x_train, y_train = dataset.x_train, dataset.y_train
-    validation = None
-    if config.validation_split > 0:
-        split_at = int(len(x_train) * (1.0 - config.validation_split))
-        if split_at < 1 or split_at >= len(x_train):
-            from dense_studio.errors import ConfigError
+    run = prepare_run(config, dataset.x_train, dataset.y_train, num_classes=dataset.num_classes)
+    model = run.model
 
-            raise ConfigError(
-                f"validation split {config.validation_split:g} leaves no training or no "
-                f"validation samples out of {len(x_train)}"
-            )
-        validation = (x_train[split_at:], y_train[split_at:])
-        x_train, y_train = x_train[:split_at], y_train[:split_at]
-
-    model = build_model(
-        config.layers, input_shape=tuple(dataset.input_shape),
-        num_classes=dataset.num_classes, seed=config.seed, config=config,
-    )
-
-    out.text(_train_header(config, dataset, len(x_train), validation))
+    out.text(_train_header(run, dataset))
     out.text(model.summary())
     progress = _Progress(enabled=_is_tty(sys.stderr))
     end = None
@@ -307,13 +273,7 @@ def _run_train(args: argparse.Namespace) -> int:
     # A diverging run overflows before the engine notices the non-finite loss; numpy's
     # RuntimeWarnings would only add noise lines to the one clear message below.
     with np.errstate(all="ignore"):
-        for event in model.train(
-            x_train, y_train, epochs=config.epochs, batch_size=config.batch_size,
-            validation_data=validation, seed=config.seed,
-            # One BLAS thread: the small matmuls of training gain nothing from a second one
-            # on two cores, and a busy second core makes them stall (benchmarks/bench_engine.py).
-            blas_threads=1,
-        ):
+        for event in run.train():
             if isinstance(event, BatchEnd):
                 progress.batch(event)
             elif isinstance(event, EpochEnd):
@@ -339,10 +299,10 @@ def _run_train(args: argparse.Namespace) -> int:
         if args.output:
             _save(model, args.output, config, dataset, metrics)
             out.note(f"Saved the last good weights to {args.output}")
-        _error(_one_line(end.message) or "training diverged")
+        _error(one_line(end.message or "training diverged"))
         return EXIT_FAILED
     if end.status != "finished":
-        _error(f"training {end.status}: {_one_line(end.message)}")
+        _error(f"training {end.status}: {one_line(end.message or '')}")
         return EXIT_FAILED
 
     result = model.evaluate(dataset.x_test, dataset.y_test)
@@ -364,14 +324,14 @@ def _save(model, path, config, dataset, metrics) -> None:
     )
 
 
-def _train_header(config, dataset, n_train: int, validation) -> str:
+def _train_header(run, dataset) -> str:
     from dense_studio.engine.spec import format_layers
 
-    val = f", {len(validation[0]):,} held out for validation" if validation is not None else ""
-    lr_schedule = getattr(config, "lr_schedule", "constant")
-    schedule = "" if lr_schedule == "constant" else f" ({lr_schedule} decay)"
+    config = run.config
+    val = f", {run.held_out:,} held out for validation" if run.held_out else ""
+    schedule = "" if config.lr_schedule == "constant" else f" ({config.lr_schedule} decay)"
     return (
-        f"Training on {dataset.title}: {n_train:,} images{val}.\n"
+        f"Training on {dataset.title}: {len(run.x_train):,} images{val}.\n"
         f"Hidden layers: {format_layers(config.layers) or '(none)'}; {config.optimizer} "
         f"learning rate {config.learning_rate:g}{schedule}, batch size {config.batch_size}, "
         f"{config.epochs} epoch(s), seed {config.seed}."
@@ -420,12 +380,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 def _run_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from dense_studio.data import preprocess, read_image
+    from dense_studio.data import preprocess, read_image, style_for
     from dense_studio.files.model_file import load_model
 
     loaded = load_model(args.model)
     _check_fits(loaded, (28, 28), None, "images prepared for prediction")
-    style = _style_for(loaded.dataset_name)
+    style = style_for(loaded.dataset_name)
     # Read everything first: one unreadable image fails the command before any output.
     inputs = [preprocess(read_image(path), style=style) for path in args.images]
     batch = [x for x in inputs if x is not None]
@@ -443,13 +403,6 @@ def _run_predict(args: argparse.Namespace) -> int:
         index = int(np.argmax(p))
         out.prediction(path, index, [float(v) for v in p], loaded.class_names)
     return EXIT_OK
-
-
-def _style_for(dataset_name: str) -> str:
-    """Which preprocessing recipe fits the model's dataset (garments vs. digits/letters)."""
-    from dense_studio.data import style_for
-
-    return style_for(dataset_name)
 
 
 # --------------------------------------------------------------------------- export
@@ -609,14 +562,9 @@ def _dims(shape) -> str:
     return "x".join(str(int(n)) for n in shape)
 
 
-def _one_line(error: object) -> str:
-    text = " ".join(str(error).split())
-    return text[:300] + ("..." if len(text) > 300 else "")
-
-
 def _error(message: str) -> None:
     try:
-        print(f"error: {_one_line(message)}", file=sys.stderr, flush=True)
+        print(f"error: {one_line(message)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 

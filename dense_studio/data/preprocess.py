@@ -18,8 +18,7 @@ from os import PathLike
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from dense_studio.data.idx import one_line
-from dense_studio.errors import ImageError
+from dense_studio.errors import ImageError, one_line
 
 STYLES = ("garment", "digit")
 

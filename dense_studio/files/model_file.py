@@ -29,7 +29,8 @@ import numpy as np
 
 from dense_studio import __version__
 from dense_studio.engine.spec import DenseSpec, TrainingConfig, layer_to_dict
-from dense_studio.errors import ConfigError, ModelFileError
+from dense_studio.data.catalog import normalize_dataset_name
+from dense_studio.errors import ConfigError, DatasetError, ModelFileError, one_line
 
 FORMAT = "dense-studio-model"
 VERSION = 1
@@ -51,7 +52,6 @@ _META_KEYS = frozenset(
     {"format", "version", "created_by", "config", "dataset", "class_names", "input_shape",
      "layers", "metrics"}
 )
-_DATASET_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./:\-]*$")
 _WEIGHT_MEMBER = re.compile(r"^w(0|[1-9][0-9]{0,3})\.npy$")
 _FLOAT32 = np.dtype("<f4")
 _UINT8 = np.dtype("u1")
@@ -235,7 +235,7 @@ def read_model_file(path: str | os.PathLike):
         raise ModelFileError("cannot read: permission denied") from None
     except (OSError, EOFError, zlib.error, ValueError, RuntimeError, NotImplementedError,
             KeyError, zipfile.LargeZipFile) as error:
-        raise ModelFileError(f"is corrupt or truncated ({_one_line(error)})") from None
+        raise ModelFileError(f"is corrupt or truncated ({one_line(error)})") from None
 
 
 def _read_archive(archive: zipfile.ZipFile):
@@ -342,8 +342,8 @@ def _check_meta(meta: dict):
     if len(config.layers) > MAX_HIDDEN_LAYERS:
         raise ModelFileError(f"has too many layers ({len(config.layers)})")
 
-    dataset = check_dataset_name(meta["dataset"])
-    check_dataset_name(config.dataset)
+    dataset = _check_dataset_name(meta["dataset"])
+    _check_dataset_name(config.dataset)
 
     names = meta["class_names"]
     if not isinstance(names, list) or not 2 <= len(names) <= MAX_CLASSES:
@@ -394,11 +394,15 @@ def _check_meta(meta: dict):
     return config, dataset, class_names, input_shape, metrics, expected
 
 
-def check_dataset_name(name: object) -> str:
-    """A dataset name is also written into exported scripts: allow only a safe alphabet."""
-    if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS or not _DATASET_NAME.match(name):
-        raise ModelFileError(f"has a bad dataset name {str(name)[:40]!r}")
-    return name
+def _check_dataset_name(name: object) -> str:
+    """Only canonical names (as we write them) pass: they also go into exported scripts."""
+    try:
+        canonical = normalize_dataset_name(name)
+    except DatasetError as error:
+        raise ModelFileError(f"has a bad dataset name: {error}") from None
+    if canonical != name:
+        raise ModelFileError(f"has a bad dataset name {str(name)[:40]!r} (not {canonical!r})")
+    return canonical
 
 
 def _architecture(config: TrainingConfig, num_classes: int) -> list[dict]:
@@ -417,12 +421,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text[:160]
-
-
 __all__ = [
     "FORMAT", "VERSION", "SUFFIX", "LoadedModel", "save_model", "load_model",
-    "read_model_file", "atomic_write", "check_writable", "check_dataset_name",
+    "read_model_file", "atomic_write", "check_writable",
 ]
