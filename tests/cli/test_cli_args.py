@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -185,15 +184,7 @@ def test_python_m_help_is_fast_and_imports_nothing_heavy():
     assert result.returncode == 0, result.stderr
     assert "usage: dense-studio" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "HEAVY", result.stdout
-
-    # Wall time of the real thing; best of three, as the machine is shared.
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "dense_studio", "--help"], capture_output=True,
-                       check=True, timeout=60)
-        times.append(time.perf_counter() - start)
-    assert min(times) < 0.5, times
+    # Its wall time (<= 0.5 s) is measured by benchmarks/bench_cli.py, not here.
 
 
 def test_python_m_bad_input_exits_2_without_traceback():

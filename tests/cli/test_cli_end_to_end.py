@@ -62,7 +62,7 @@ def test_train_json_prints_exactly_the_documented_fields(trained):
     assert epoch["epoch"] == 1 and isinstance(epoch["epoch"], int)  # 1-based, like Keras's log
     assert all(isinstance(v, (int, float)) and math.isfinite(v) for v in epoch.values())
     assert 0.85 < epoch["accuracy"] <= 1 and 0.85 < epoch["val_accuracy"] <= 1
-    assert epoch["samples_per_second"] > 1000
+    assert epoch["samples_per_second"] > 0 and epoch["seconds"] > 0
     assert list(test) == ["test_loss", "test_accuracy"]
     assert test["test_accuracy"] > 0.9  # the reference net after one MNIST epoch: ~0.95
     # stdout is pure JSON; the remark about saving goes to stderr.
