@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import stat
 import threading
 import warnings
 from os import PathLike
@@ -23,6 +22,7 @@ from os import PathLike
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dense_studio.data.untrusted import UnreadableFile, open_regular_file
 from dense_studio.errors import ImageError, one_line
 
 STYLES = ("garment", "digit")
@@ -77,14 +77,16 @@ def read_image(path: str | PathLike[str]) -> np.ndarray:
         # (or the image) says everything a person needs.
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            with _open_regular_file(path, name) as file, \
-                    Image.open(file, formats=IMAGE_FORMATS) as image:
+            file, _ = open_regular_file(path, MAX_FILE_BYTES, "an image")
+            with file, Image.open(file, formats=IMAGE_FORMATS) as image:
                 _bound_pixels(image, name)
                 with _libtiff_quiet() if image.format == "TIFF" else contextlib.nullcontext():
                     image.load()
                 return _to_uint8_gray(_upright(image), name)
     except ImageError:
         raise
+    except UnreadableFile as reason:
+        raise ImageError(f"{name}: {reason}") from None
     except UnidentifiedImageError:
         raise ImageError(
             f"{name}: not an image file (or not one of {', '.join(IMAGE_FORMATS)})"
@@ -95,39 +97,6 @@ def read_image(path: str | PathLike[str]) -> np.ndarray:
         raise ImageError(f"{name}: not enough memory to read the image") from None
     except Exception as error:  # Pillow raises many kinds for corrupt data: all mean the same
         raise ImageError(f"{name}: corrupt or unreadable image ({one_line(error)})") from None
-
-
-def _open_regular_file(path, name: str):
-    """The file opened for reading, if it is a regular file no larger than MAX_FILE_BYTES.
-
-    O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused by fstat).
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise ImageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise ImageError(f"{name}: is a directory, not an image") from None
-    except PermissionError:
-        raise ImageError(f"{name}: permission denied") from None
-    except (OSError, ValueError, TypeError) as error:
-        raise ImageError(f"{name}: cannot be opened ({one_line(error)})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ImageError(f"{name}: is a directory, not an image")
-        if not stat.S_ISREG(info.st_mode):
-            raise ImageError(f"{name}: is not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise ImageError(
-                f"{name}: file is too large for an image ({info.st_size:,} bytes; "
-                f"the limit is {MAX_FILE_BYTES // (1 << 20)} MB)"
-            )
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 _stderr_lock = threading.Lock()

@@ -18,9 +18,8 @@ import math
 import os
 import re
 import secrets
-import stat
+import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -30,7 +29,9 @@ import numpy as np
 from dense_studio import __version__
 from dense_studio.engine.spec import DenseSpec, TrainingConfig, layer_to_dict
 from dense_studio.data.catalog import normalize_dataset_name
+from dense_studio.data.untrusted import UnreadableFile, open_regular_file
 from dense_studio.errors import ConfigError, DatasetError, ModelFileError, one_line
+from dense_studio.files.npz import ArchiveError, NpzReader
 
 FORMAT = "dense-studio-model"
 VERSION = 1
@@ -52,6 +53,8 @@ _META_KEYS = frozenset(
     {"format", "version", "created_by", "config", "dataset", "class_names", "input_shape",
      "layers", "metrics"}
 )
+# Seeds go up to 2**32 - 1; nothing in a description needs more digits than this.
+_MAX_INT_DIGITS = 18
 _WEIGHT_MEMBER = re.compile(r"^w(0|[1-9][0-9]{0,3})\.npy$")
 _FLOAT32 = np.dtype("<f4")
 _UINT8 = np.dtype("u1")
@@ -209,52 +212,40 @@ def load_model(path: str | os.PathLike) -> LoadedModel:
 def read_model_file(path: str | os.PathLike):
     """Validate a model file and return ``(config, dataset, class_names, input_shape,
     metrics, weights)`` without building a model. Errors do not repeat the path."""
-    path = Path(path)
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ModelFileError("no such file") from None
-    except OSError as error:
-        raise ModelFileError(f"cannot read: {error.strerror or error}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ModelFileError("is a folder, not a model file")
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelFileError("is not a regular file")
-    if info.st_size == 0:
-        raise ModelFileError("is empty, not a model file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ModelFileError(f"is too large for a model file ({info.st_size} bytes)")
+        file, size = open_regular_file(path, MAX_FILE_BYTES, "a model file")
+    except UnreadableFile as reason:
+        raise ModelFileError(str(reason)) from None
     try:
-        with open(path, "rb") as f, zipfile.ZipFile(f) as archive:
-            return _read_archive(archive)
+        with file:
+            return _read_archive(NpzReader(file, size, MAX_ARRAYS + 1))
     except ModelFileError:
         raise
+    except ArchiveError as reason:
+        detail = str(reason)
+        if detail == "is not a zip archive":
+            detail = "is not a Dense Studio model file (not a zip archive)"
+        raise ModelFileError(detail) from None
     except zipfile.BadZipFile:
         raise ModelFileError("is not a Dense Studio model file (not a zip archive)") from None
-    except PermissionError:
-        raise ModelFileError("cannot read: permission denied") from None
-    except (OSError, EOFError, zlib.error, ValueError, RuntimeError, NotImplementedError,
-            KeyError, zipfile.LargeZipFile) as error:
+    except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, KeyError,
+            OverflowError, struct.error, zipfile.LargeZipFile) as error:
         raise ModelFileError(f"is corrupt or truncated ({one_line(error)})") from None
 
 
-def _read_archive(archive: zipfile.ZipFile):
-    infos = archive.infolist()
-    names = [info.filename for info in infos]
-    if len(names) > MAX_ARRAYS + 1:
-        raise ModelFileError(f"has too many members ({len(names)})")
-    if len(set(names)) != len(names):
-        raise ModelFileError("has duplicate members")
+def _read_archive(archive: NpzReader):
+    """Description first; every weight header checked against it before any weight is read."""
+    names = archive.names
     if "meta.npy" not in names:
         raise ModelFileError("is not a Dense Studio model file (no 'meta' member)")
     unexpected = [n for n in names if n != "meta.npy" and not _WEIGHT_MEMBER.match(n)]
     if unexpected:
         raise ModelFileError(f"has unexpected member {unexpected[0][:60]!r}")
-    if sum(info.file_size for info in infos) > MAX_WEIGHT_BYTES + MAX_META_BYTES + 1024 * len(infos):
-        raise ModelFileError("declares more data than a model file may hold")
+    if archive.size_of("meta.npy") > MAX_META_BYTES + 4096:
+        raise ModelFileError("has an oversized description")
 
-    raw = _read_member(archive, "meta.npy", _UINT8, None, MAX_META_BYTES)
-    meta = _parse_json(raw.tobytes())
+    meta_header = _checked_header(archive, "meta.npy", _UINT8, None)
+    meta = _parse_json(archive.read("meta.npy", meta_header).tobytes())
     config, dataset, class_names, input_shape, metrics, expected = _check_meta(meta)
 
     wanted = {"meta.npy", *(f"w{i}.npy" for i in range(len(expected)))}
@@ -262,51 +253,69 @@ def _read_archive(archive: zipfile.ZipFile):
         missing = sorted(wanted - set(names))
         detail = f"missing {missing[0]}" if missing else "extra weight arrays"
         raise ModelFileError(f"weights do not match the layers ({detail})")
+    headers = [_checked_header(archive, f"w{i}.npy", _FLOAT32, shape)
+               for i, shape in enumerate(expected)]
     weights = []
-    for i, shape in enumerate(expected):
-        array = _read_member(archive, f"w{i}.npy", _FLOAT32, shape, None)
-        if not np.isfinite(array).all():
+    for i, header in enumerate(headers):
+        array = archive.read(f"w{i}.npy", header)
+        if not _all_finite(array):
             raise ModelFileError(f"weight array w{i} contains NaN or infinite values")
         weights.append(array)
     return config, dataset, class_names, input_shape, metrics, weights
 
 
-def _read_member(archive, name, dtype, shape, max_items):
-    """Check an ``.npy`` member's header, then read it with ``allow_pickle=False``."""
+def _checked_header(archive: NpzReader, name: str, dtype: np.dtype, shape):
+    """The member's header, if it has type ``dtype`` and ``shape`` (None: 1-D, any length)."""
     label = name[:-4]
-    with archive.open(name) as f:
-        try:
-            version = np.lib.format.read_magic(f)
-        except ValueError:
-            raise ModelFileError(f"member {label!r} is not a numpy array") from None
-        if version == (1, 0):
-            found_shape, fortran, found_dtype = np.lib.format.read_array_header_1_0(f)
-        elif version == (2, 0):
-            found_shape, fortran, found_dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ModelFileError(f"member {label!r} uses an unsupported array format {version}")
-    if found_dtype.hasobject:
-        raise ModelFileError(f"member {label!r} holds Python objects (pickle); refusing to load")
-    if found_dtype != dtype:
-        raise ModelFileError(f"member {label!r} has type {found_dtype}, expected {dtype}")
+    header = archive.header(name)
+    if header.dtype != dtype:
+        found = header.dtype if header.dtype is not None else repr(header.descr)
+        raise ModelFileError(f"member {label!r} has type {found}, expected {dtype}")
     if shape is None:
-        if len(found_shape) != 1 or found_shape[0] > max_items:
-            raise ModelFileError(f"member {label!r} has a bad shape {found_shape}"[:120])
-    elif tuple(found_shape) != tuple(shape):
+        if len(header.shape) != 1:
+            raise ModelFileError(f"member {label!r} has a bad shape {header.shape}"[:120])
+    elif header.shape != tuple(shape):
         raise ModelFileError(
-            f"weight array {label} has shape {found_shape}, the layers need {tuple(shape)}"[:160]
+            f"weight array {label} has shape {header.shape}, the layers need {tuple(shape)}"[:160]
         )
-    with archive.open(name) as f:
-        array = np.lib.format.read_array(f, allow_pickle=False)
-    return np.ascontiguousarray(array)
+    return header
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """``np.isfinite(array).all()`` a block at a time (no boolean copy of a large array)."""
+    flat = array.reshape(-1)
+    step = 1 << 18
+    return all(np.isfinite(flat[i:i + step]).all() for i in range(0, flat.size, step))
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _BadNumber(f"the whole number {text[:20]}... is out of range")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadNumber(f"the number {text[:20]} is out of range")
+    return value
+
+
+def _no_constant(constant: str):
+    raise _BadNumber(f"{constant} is not a number a model file may hold")
 
 
 def _parse_json(data: bytes) -> dict:
-    def reject(constant):
-        raise ValueError(f"{constant} is not allowed")
-
+    """The description as JSON; every number in it is finite and of sensible size."""
     try:
-        meta = json.loads(data.decode("utf-8"), parse_constant=reject)
+        meta = json.loads(data.decode("utf-8"), parse_int=_bounded_int,
+                          parse_float=_finite_float, parse_constant=_no_constant)
+    except _BadNumber as error:
+        raise ModelFileError(f"is corrupt: its description is not valid JSON ({error})") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ModelFileError("is corrupt: its description is not valid JSON") from None
     if not isinstance(meta, dict):
@@ -336,7 +345,7 @@ def _check_meta(meta: dict):
         config = TrainingConfig.from_dict(meta["config"])
     except ConfigError as error:
         raise ModelFileError(f"has invalid training settings: {error}"[:300]) from None
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, OverflowError, RecursionError):
         raise ModelFileError("has invalid training settings") from None
     hidden = [layer for layer in config.layers if isinstance(layer, DenseSpec)]
     if len(config.layers) > MAX_HIDDEN_LAYERS:

@@ -107,7 +107,7 @@ def test_garbage_truncated_missing_and_directory(tmp_path):
     truncated.write_bytes(truncated.read_bytes()[:5000])
     assert "corrupt" in error_for(truncated)
     assert "no such file" in error_for(tmp_path / "missing.png")
-    assert "directory" in error_for(tmp_path)
+    assert "is a folder, not an image" in error_for(tmp_path)
 
 
 def png_claiming(width: int, height: int) -> bytes:
