@@ -6,8 +6,9 @@ level; each subcommand imports what it needs when it runs.
 
 Exit codes: 0 success; 2 bad input (bad argument, unknown dataset, unusable model file or
 image: one line ``error: ...`` on stderr); 1 a diverged training run or an internal error;
-130 interrupted with Ctrl+C. No traceback ever reaches the user (set ``DENSE_STUDIO_DEBUG=1``
-to see one when reporting a bug).
+130 interrupted with Ctrl+C, 143 by SIGTERM, 129 by SIGHUP (a ``train --output`` run stopped
+so saves the weights of its last finished epoch first). No traceback ever reaches the user
+(set ``DENSE_STUDIO_DEBUG=1`` to see one when reporting a bug).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dense_studio import __version__
 from dense_studio.errors import DenseStudioError, one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_SIGNAL_BASE = 128  # killed by signal N: exit 128 + N, as shells report it
 
 # Mirror dense_studio.engine.spec.OPTIMIZERS / LR_SCHEDULES (importing it here would pull in numpy via the
 # engine package; a test keeps the two equal).
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dense-studio",
         description="Dense Studio: see what a Dense layer does. Without a command, opens the window.",
         epilog="Exit codes: 0 ok, 1 training diverged or internal error, 2 bad input, "
-        "130 interrupted.",
+        "130 interrupted (129 SIGHUP, 143 SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"dense-studio {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -83,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         "and report val_loss/val_accuracy (0)",
     )
     train.add_argument("--seed", type=int, metavar="N", help="seed for weights and shuffling (0)")
-    train.add_argument("--output", "-o", metavar="MODEL", help="save the trained model (.dsmodel)")
+    train.add_argument(
+        "--output", "-o", metavar="MODEL",
+        help="save the trained model (.dsmodel); an interrupted run saves its finished "
+        "epochs, a diverged run never replaces an existing file (it saves NAME.diverged.dsmodel)",
+    )
     train.add_argument("--json", action="store_true", help="one JSON object per line on stdout")
 
     evaluate = commands.add_parser(
@@ -248,20 +254,19 @@ def _training_config(args: argparse.Namespace):
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from dense_studio.files.model_file import check_writable
-
     config = _training_config(args)
-    if args.output:
-        check_writable(args.output)
+    output = _Destination(args.output) if args.output is not None else None
     out = _Output(json_mode=args.json)
 
     import numpy as np
 
     from dense_studio.data import load_dataset
-    from dense_studio.engine import BatchEnd, EpochEnd, TrainingEnd
+    from dense_studio.engine import BatchEnd, EpochEnd, TrainingControl, TrainingEnd
     from dense_studio.engine.run import prepare_run
 
     dataset = load_dataset(config.dataset)
+    if output is not None:  # before the model is even built: it may be too big to save
+        output.check_savable(config, dataset)
     run = prepare_run(config, dataset.x_train, dataset.y_train, num_classes=dataset.num_classes)
     model = run.model
 
@@ -269,16 +274,20 @@ def _run_train(args: argparse.Namespace) -> int:
     out.text(model.summary())
     progress = _Progress(enabled=_is_tty(sys.stderr))
     end = None
+    finished_weights = None  # the weights after the last finished epoch, for an interrupted run
+    control = TrainingControl()
     started = time.perf_counter()
     # A diverging run overflows before the engine notices the non-finite loss; numpy's
     # RuntimeWarnings would only add noise lines to the one clear message below.
-    with np.errstate(all="ignore"):
-        for event in run.train():
+    with np.errstate(all="ignore"), _StopOnSignals(control) as signals:
+        for event in run.train(control=control):
             if isinstance(event, BatchEnd):
                 progress.batch(event)
             elif isinstance(event, EpochEnd):
                 progress.clear()
                 out.epoch(event)
+                if output is not None:
+                    finished_weights = model.get_weights()
             elif isinstance(event, TrainingEnd):
                 end = event
     progress.clear()
@@ -295,10 +304,15 @@ def _run_train(args: argparse.Namespace) -> int:
         if values and np.isfinite(values[-1]):
             metrics[key] = float(values[-1])
 
+    if signals.received is not None:
+        return _interrupted(signals.received, end, config, model, finished_weights, output,
+                            dataset, metrics)
     if end.status == "diverged":
-        if args.output:
-            _save(model, args.output, config, dataset, metrics)
-            out.note(f"Saved the last good weights to {args.output}")
+        if output is not None:
+            path = output.for_diverged_run()
+            _save(model, path, config, dataset, metrics)
+            kept = f" ({output.path} is left as it was)" if path != output.path else ""
+            out.note(f"Saved the last good weights to {path}{kept}")
         _error(one_line(end.message or "training diverged"))
         return EXIT_FAILED
     if end.status != "finished":
@@ -309,10 +323,91 @@ def _run_train(args: argparse.Namespace) -> int:
     metrics["test_loss"] = float(result["loss"])
     metrics["test_accuracy"] = float(result["accuracy"])
     out.result(metrics["test_loss"], metrics["test_accuracy"], dataset, len(dataset.x_test))
-    if args.output:
-        _save(model, args.output, config, dataset, metrics)
-        out.note(f"Saved model to {args.output}")
+    if output is not None:
+        _save(model, output.path, config, dataset, metrics)
+        out.note(f"Saved model to {output.path}")
     return EXIT_OK
+
+
+def _interrupted(signum, end, config, model, finished_weights, output, dataset, metrics) -> int:
+    """Stopped by a signal: keep the finished epochs (like a stopped run in the window)."""
+    import signal
+
+    what = f"interrupted ({signal.Signals(signum).name})"
+    done = int(end.epochs_done)
+    if output is None or finished_weights is None or done == 0:
+        _error(f"{what} after {done} of {config.epochs} epochs; nothing saved")
+    else:
+        model.set_weights(finished_weights)
+        _save(model, output.path, config, dataset, metrics)
+        _error(f"{what} after {done} of {config.epochs} epochs; saved the weights of "
+               f"epoch {done} to {output.path}")
+    return EXIT_SIGNAL_BASE + signum
+
+
+class _Destination:
+    """Where ``--output`` saves, checked before training: a diverged run never replaces an
+    existing file, it goes beside it as ``NAME.diverged.dsmodel`` (or ``-2``, ``-3``...)."""
+
+    DIVERGED = ".diverged"
+
+    def __init__(self, path: str) -> None:
+        from dense_studio.files.model_file import check_writable
+
+        self.path = check_writable(path, extra_name_bytes=len(self.DIVERGED) + 4)
+
+    def check_savable(self, config, dataset) -> None:
+        from dense_studio.files.model_file import check_savable
+
+        check_savable(config, dataset.name, dataset.class_names, dataset.input_shape)
+
+    def for_diverged_run(self):
+        if not self.path.exists():
+            return self.path
+        stem, suffix = self.path.stem, self.path.suffix
+        for number in range(1, 1000):
+            tag = self.DIVERGED if number == 1 else f"{self.DIVERGED}-{number}"
+            candidate = self.path.with_name(f"{stem}{tag}{suffix}")
+            if not candidate.exists():
+                return candidate
+        from dense_studio.errors import ModelFileError
+
+        raise ModelFileError(f"cannot save the diverged run beside {self.path}: too many copies")
+
+
+class _StopOnSignals:
+    """During training, Ctrl+C (SIGINT), SIGTERM and SIGHUP stop the run after the current
+    batch, so its finished epochs can be saved; a second signal interrupts at once."""
+
+    def __init__(self, control) -> None:
+        self.control = control
+        self.received: int | None = None
+        self._previous: dict = {}
+
+    def __enter__(self) -> "_StopOnSignals":
+        import signal
+
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                self._previous[number] = signal.signal(number, self._handle)
+            except ValueError:  # not the main thread (embedded use): leave signals alone
+                break
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.received is not None:
+            raise KeyboardInterrupt
+        self.received = signum
+        self.control.stop()
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
 
 def _save(model, path, config, dataset, metrics) -> None:

@@ -2,13 +2,13 @@
 
 A model file is a zip archive as written by ``np.savez``: ``meta`` is a JSON document stored as
 a ``uint8`` array, ``w0, w1, ...`` are the float32 weights in Keras order (kernel, bias per
-Dense layer). Loading never unpickles and never runs code: every member's ``.npy`` header is
-read and checked (name, dtype, shape, size) *before* any data is read, arrays are read with
-``allow_pickle=False``, and every JSON field is validated, so a file from a stranger can at
-worst be rejected with a one-line :class:`ModelFileError`.
+Dense layer). Loading never unpickles and never runs code (see ``npz``): the description is
+read and validated first, every weight's header is checked against it before any weight is
+read, and every number in the JSON is bounded, so a file from a stranger can at worst be
+rejected with a one-line :class:`ModelFileError`.
 
-Writing is atomic (temporary file in the same folder, fsync, ``os.replace``) so a crash or a
-full disk never leaves half a model where a good one was.
+Writing is atomic (see ``atomic``) so a crash or a full disk never leaves half a model where
+a good one was.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ import json
 import math
 import os
 import re
-import secrets
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -31,6 +30,7 @@ from dense_studio.engine.spec import DenseSpec, TrainingConfig, layer_to_dict
 from dense_studio.data.catalog import normalize_dataset_name
 from dense_studio.data.untrusted import UnreadableFile, open_regular_file
 from dense_studio.errors import ConfigError, DatasetError, ModelFileError, one_line
+from dense_studio.files.atomic import atomic_write, check_target, check_writable
 from dense_studio.files.npz import ArchiveError, NpzReader
 
 FORMAT = "dense-studio-model"
@@ -96,26 +96,11 @@ def save_model(
     Raises :class:`ModelFileError` for anything that would make a file we could not load
     back (non-finite weights, shapes that do not match ``config``, an unwritable path).
     """
-    path = Path(path)
+    path = check_target(path)
     if input_shape is None:
         input_shape = getattr(model, "input_shape", None) or (28, 28)
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "created_by": f"dense-studio {__version__}",
-        "config": config.to_dict(),
-        "dataset": dataset_name,
-        "class_names": list(class_names),
-        "input_shape": [int(n) for n in input_shape],
-        "layers": _architecture(config, len(class_names)),
-        "metrics": None if metrics is None else {str(k): _plain(v) for k, v in metrics.items()},
-    }
-    # Validate what we are about to write exactly as a reader will, so every file we write
-    # loads back.
-    try:
-        _, _, _, _, _, expected = _check_meta(meta)
-    except ModelFileError as error:
-        raise ModelFileError(f"cannot save model: it {error}") from None
+    meta = _meta(config, dataset_name, class_names, input_shape, metrics)
+    expected = _check_savable(meta)
     weights = [np.asarray(w) for w in model.get_weights()]
     if [w.shape for w in weights] != expected:
         raise ModelFileError(
@@ -131,62 +116,33 @@ def save_model(
     return path
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Any], None]) -> None:
-    """Call ``write(binary_file)`` on a temporary file beside ``path``, then rename it over.
+def check_savable(config: TrainingConfig, dataset_name: str, class_names: Sequence[str],
+                  input_shape: Sequence[int]) -> None:
+    """Fail before training if its model could not be saved (too many layers, too big...)."""
+    _check_savable(_meta(config, dataset_name, class_names, input_shape, None))
 
-    The temporary file is created with the usual permissions (umask applies), flushed and
-    fsynced before ``os.replace``, and removed if anything fails; the folder is fsynced
-    afterwards where the platform allows it.
-    """
-    path = Path(path)
-    parent = _target_folder(path)
-    tmp = parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+
+def _meta(config, dataset_name, class_names, input_shape, metrics) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_by": f"dense-studio {__version__}",
+        "config": config.to_dict(),
+        "dataset": dataset_name,
+        "class_names": list(class_names),
+        "input_shape": [int(n) for n in input_shape],
+        "layers": _architecture(config, len(class_names)),
+        "metrics": None if metrics is None else {str(k): _plain(v) for k, v in metrics.items()},
+    }
+
+
+def _check_savable(meta: dict) -> list[tuple[int, ...]]:
+    """Validate what we are about to write exactly as a reader will, so every file we write
+    loads back; return the weight shapes it needs."""
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as error:
-        raise ModelFileError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as error:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise ModelFileError(f"cannot write {path}: {error.strerror or error}") from None
-        raise
-    try:
-        dir_fd = os.open(parent, os.O_RDONLY)
-    except OSError:
-        return  # e.g. Windows: folders cannot be opened; the rename is still atomic
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
-def _target_folder(path: Path) -> Path:
-    """The folder a new file at ``path`` goes into; an error if there can be no such file."""
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ModelFileError(f"cannot write {path}: it is a folder")
-    if not parent.is_dir():
-        raise ModelFileError(f"cannot write {path}: folder {parent} does not exist")
-    return parent
-
-
-def check_writable(path: str | os.PathLike) -> None:
-    """Fail early (before a long training run) if ``path`` cannot be written."""
-    path = Path(path)
-    parent = _target_folder(path)
-    if not os.access(parent, os.W_OK):
-        raise ModelFileError(f"cannot write {path}: folder {parent} is not writable")
+        return _check_meta(meta)[-1]
+    except ModelFileError as error:
+        raise ModelFileError(f"cannot save model: it {error}") from None
 
 
 # --------------------------------------------------------------------------- load
@@ -432,5 +388,5 @@ def _plain(value: Any) -> Any:
 
 __all__ = [
     "FORMAT", "VERSION", "SUFFIX", "LoadedModel", "save_model", "load_model",
-    "read_model_file", "atomic_write", "check_writable",
+    "read_model_file", "atomic_write", "check_savable", "check_writable",
 ]
