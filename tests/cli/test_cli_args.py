@@ -6,7 +6,6 @@ Every bad input must end as exactly one `error: ...` line on stderr with exit co
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys

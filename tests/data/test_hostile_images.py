@@ -20,13 +20,7 @@ from dense_studio.data import read_image
 from dense_studio.data.preprocess import IMAGE_FORMATS, MAX_FILE_BYTES, MAX_PIXELS
 from dense_studio.errors import ImageError
 
-
-def error_for(path) -> str:
-    with pytest.raises(ImageError) as caught:
-        read_image(path)
-    message = str(caught.value)
-    assert str(path) in message and "\n" not in message, message
-    return message
+from image_helpers import error_for
 
 
 def test_postscript_named_png_starts_no_program(tmp_path, monkeypatch):

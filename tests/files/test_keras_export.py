@@ -21,7 +21,7 @@ import pytest
 from dense_studio.cli import main
 from dense_studio.engine import build_model
 from dense_studio.engine.spec import DenseSpec, DropoutSpec, TrainingConfig
-from dense_studio.files.keras_export import export_keras, render_script, weights_path_for
+from dense_studio.files.keras_export import render_script, weights_path_for
 from dense_studio.files.model_file import load_model, save_model
 
 
