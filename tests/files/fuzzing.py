@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 import time
+import tracemalloc
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -76,11 +77,12 @@ class FuzzReport:
     clean: int = 0
     other: list[str] = field(default_factory=list)
     slowest: tuple[float, str] = (0.0, "")
+    peak: tuple[int, str] = (0, "")  # most Python-traced memory (numpy included) for one file
 
     def summary(self) -> str:
         return (f"{self.tried} files tried: {self.clean} clean errors, {self.accepted} accepted, "
                 f"{len(self.other)} other; slowest {self.slowest[0] * 1000:.1f} ms "
-                f"({self.slowest[1]})")
+                f"({self.slowest[1]}), peak {self.peak[0] / 1e6:.1f} MB ({self.peak[1]})")
 
 
 def fuzz(reader: Callable[[Path], object], seeds: Sequence[Path], *,
@@ -91,6 +93,18 @@ def fuzz(reader: Callable[[Path], object], seeds: Sequence[Path], *,
     rng = random.Random(seed)
     originals = [Path(path).read_bytes() for path in seeds]
     report = FuzzReport()
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    try:
+        _run(reader, seeds, originals, clean, cases, rng, workdir, mutators, suffix, report)
+    finally:
+        if not tracing:
+            tracemalloc.stop()
+    return report
+
+
+def _run(reader, seeds, originals, clean, cases, rng, workdir, mutators, suffix, report) -> None:
     for case in range(cases):
         index = rng.randrange(len(originals))
         data = originals[index]
@@ -99,6 +113,7 @@ def fuzz(reader: Callable[[Path], object], seeds: Sequence[Path], *,
         name = f"case{case:05d}{suffix if suffix is not None else Path(seeds[index]).suffix}"
         path = workdir / name
         path.write_bytes(data)
+        tracemalloc.reset_peak()
         started = time.perf_counter()
         try:
             with warnings.catch_warnings():
@@ -115,6 +130,8 @@ def fuzz(reader: Callable[[Path], object], seeds: Sequence[Path], *,
             seconds = time.perf_counter() - started
             if seconds > report.slowest[0]:
                 report.slowest = (seconds, name)
+            peak = tracemalloc.get_traced_memory()[1]
+            if peak > report.peak[0]:
+                report.peak = (peak, name)
             report.tried += 1
             path.unlink()
-    return report

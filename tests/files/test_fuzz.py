@@ -1,7 +1,8 @@
 """Seeded fuzzing of model files and images: every mutant is read or refused in one line.
 
 The battery is bounded (a few thousand small files, seconds in all); ``report.summary()``
-is printed for the record (``pytest -s``): files tried, clean errors, the slowest file.
+is printed for the record (``pytest -s``): files tried, clean errors, the slowest file and
+the one that needed the most memory.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def test_fuzzed_model_files_are_loaded_or_refused_cleanly(model_seeds, tmp_path,
     print(report.summary())
     assert report.other == []
     assert report.tried == 2500 and report.clean > 1500  # most mutants are broken ones
+    assert report.peak[0] < 50_000_000  # what a mutant declares is checked before it is read
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +139,4 @@ def test_fuzzed_images_are_read_or_refused_cleanly(image_seeds, tmp_path, capfd)
     print(report.summary())
     assert report.other == []
     assert report.tried == 1500 and report.clean > 300 and report.accepted > 100
+    assert report.peak[0] < 16_000_000 * 30  # MAX_PIXELS, a few float32 copies at most
