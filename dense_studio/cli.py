@@ -258,10 +258,8 @@ def _run_train(args: argparse.Namespace) -> int:
     output = _Destination(args.output) if args.output is not None else None
     out = _Output(json_mode=args.json)
 
-    import numpy as np
-
     from dense_studio.data import load_dataset
-    from dense_studio.engine import BatchEnd, EpochEnd, TrainingControl, TrainingEnd
+    from dense_studio.engine import TrainingControl
     from dense_studio.engine.run import prepare_run
 
     dataset = load_dataset(config.dataset)
@@ -272,22 +270,44 @@ def _run_train(args: argparse.Namespace) -> int:
 
     out.text(_train_header(run, dataset))
     out.text(model.summary())
-    progress = _Progress(enabled=_is_tty(sys.stderr))
-    end = None
-    finished_weights = None  # the weights after the last finished epoch, for an interrupted run
+    # Signals stay caught until the model is saved: a run stopped by one keeps its finished
+    # epochs, and a save is never cut short (no half-written temporary left behind).
     control = TrainingControl()
+    with _StopOnSignals(control) as signals:
+        end, finished_weights, metrics = _train(run, control, out, keep_weights=output is not None)
+        if signals.received is not None:
+            return _interrupted(signals.received, end, config, model, finished_weights, output,
+                                dataset, metrics)
+        code = _finish(end, model, config, dataset, output, out, metrics)
+        if signals.received is not None:
+            from signal import Signals
+
+            _error(f"interrupted ({Signals(signals.received).name}) after the run had finished")
+            return EXIT_SIGNAL_BASE + signals.received
+        return code
+
+
+def _train(run, control, out, keep_weights: bool):
+    """Run the training loop; ``(TrainingEnd, weights after the last finished epoch or None,
+    metrics)``."""
+    import numpy as np
+
+    from dense_studio.engine import BatchEnd, EpochEnd, TrainingEnd
+
+    progress = _Progress(enabled=_is_tty(sys.stderr))
+    end = finished_weights = None
     started = time.perf_counter()
     # A diverging run overflows before the engine notices the non-finite loss; numpy's
     # RuntimeWarnings would only add noise lines to the one clear message below.
-    with np.errstate(all="ignore"), _StopOnSignals(control) as signals:
+    with np.errstate(all="ignore"):
         for event in run.train(control=control):
             if isinstance(event, BatchEnd):
                 progress.batch(event)
             elif isinstance(event, EpochEnd):
                 progress.clear()
                 out.epoch(event)
-                if output is not None:
-                    finished_weights = model.get_weights()
+                if keep_weights:
+                    finished_weights = run.model.get_weights()
             elif isinstance(event, TrainingEnd):
                 end = event
     progress.clear()
@@ -303,10 +323,11 @@ def _run_train(args: argparse.Namespace) -> int:
         values = history.get(key) or []
         if values and np.isfinite(values[-1]):
             metrics[key] = float(values[-1])
+    return end, finished_weights, metrics
 
-    if signals.received is not None:
-        return _interrupted(signals.received, end, config, model, finished_weights, output,
-                            dataset, metrics)
+
+def _finish(end, model, config, dataset, output, out, metrics) -> int:
+    """After training: evaluate and save a finished run; save a diverged one aside."""
     if end.status == "diverged":
         if output is not None:
             path = output.for_diverged_run()

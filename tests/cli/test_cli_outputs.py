@@ -91,3 +91,23 @@ def test_a_diverged_run_never_replaces_an_existing_model(tmp_path):
         assert "diverged" in one_error_line(err)
         assert good.read_bytes() == before
         assert "test_accuracy" not in load_model(tmp_path / beside).metrics
+
+
+def test_a_signal_while_finishing_still_saves_the_whole_run(tmp_path, monkeypatch):
+    import signal
+
+    real_evaluate = Sequential.evaluate
+
+    def evaluate_then_sigterm(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the test split is evaluated
+        return real_evaluate(self, *args, **kwargs)
+
+    monkeypatch.setattr(Sequential, "evaluate", evaluate_then_sigterm)
+    path = tmp_path / "m.dsmodel"
+    code, out, err = run_main("train", "--dataset", "mnist", "--layers", "", "--epochs", "1",
+                              "--batch-size", "1024", "--output", path)
+    assert code == 128 + signal.SIGTERM
+    assert "interrupted (SIGTERM) after the run had finished" in one_error_line(err)
+    assert f"Saved model to {path}" in out
+    assert "test_accuracy" in load_model(path).metrics
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # handlers are put back
