@@ -7,7 +7,8 @@
 /tmp/ds-base <commit>``); "after" is this checkout. Each file is read in a fresh child
 process (``PYTHONPATH`` picks the code), before and after alternating, and the child reports
 its own wall time and peak resident memory (``resource.getrusage``, ``ru_maxrss``), minus
-nothing: the import-only baseline is printed beside it. A child that runs past ``--timeout``
+nothing: the import-only baseline is printed beside it. The files are built by another
+child first, because a child's ``ru_maxrss`` starts from its parent's size at fork. A child that runs past ``--timeout``
 is killed with its process group (a Ghostscript loop, a FIFO) and reported as a hang.
 
 The bombs, built once under ``--workdir``:
@@ -165,7 +166,15 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/dense-hostile-files"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build_only:
+        build(args.workdir)
+        return 0
+    # Built in a child: a child's ru_maxrss starts from its parent's size at fork, so this
+    # process must stay small while it measures.
+    subprocess.run([sys.executable, __file__, "--before", str(args.before), "--workdir",
+                    str(args.workdir), "--build-only"], check=True)
     files = build(args.workdir)
     codes = {"before": args.before.resolve(), "after": HERE}
     for label, code in codes.items():

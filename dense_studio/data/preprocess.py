@@ -127,7 +127,7 @@ def _bound_pixels(image: Image.Image, name: str) -> None:
     width, height = image.size
     if width == 0 or height == 0:
         raise ImageError(f"{name}: image has no pixels")
-    if width * height > MAX_PIXELS and image.format == "JPEG":
+    if width * height > MAX_PIXELS and image.format in ("JPEG", "MPO"):  # MPO: phone JPEGs
         scale = math.ceil(math.sqrt(width * height / MAX_PIXELS))
         image.draft(image.mode, (width // scale, height // scale))
         width, height = image.size

@@ -142,3 +142,12 @@ def test_corrupt_tiff_prints_nothing_but_the_error(tmp_path, capfd, content):
             assert "\n" not in str(error)
     assert caught == []
     assert capfd.readouterr() == ("", "")
+
+
+def test_a_large_phone_jpeg_with_a_second_picture_is_decoded_reduced_too(tmp_path):
+    path = tmp_path / "phone.jpg"
+    frames = [Image.new("L", (5000, 4000), 200), Image.new("L", (640, 480), 100)]
+    frames[0].save(path, save_all=True, append_images=frames[1:], format="MPO")
+    with Image.open(path) as opened:
+        assert opened.format == "MPO"
+    assert read_image(path).shape == (2000, 2500)
