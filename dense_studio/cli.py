@@ -6,28 +6,28 @@ level; each subcommand imports what it needs when it runs.
 
 Exit codes: 0 success; 2 bad input (bad argument, unknown dataset, unusable model file or
 image: one line ``error: ...`` on stderr); 1 a diverged training run or an internal error;
-130 interrupted with Ctrl+C. No traceback ever reaches the user (set ``DENSE_STUDIO_DEBUG=1``
-to see one when reporting a bug).
+130 interrupted with Ctrl+C, 143 by SIGTERM, 129 by SIGHUP (a ``train --output`` run stopped
+so saves the weights of its last finished epoch first). No traceback ever reaches the user
+(set ``DENSE_STUDIO_DEBUG=1`` to see one when reporting a bug).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 
 from dense_studio import __version__
-from dense_studio.errors import DenseStudioError
+from dense_studio.errors import DenseStudioError, one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_SIGNAL_BASE = 128  # killed by signal N: exit 128 + N, as shells report it
 
 # Mirror dense_studio.engine.spec.OPTIMIZERS / LR_SCHEDULES (importing it here would pull in numpy via the
 # engine package; a test keeps the two equal).
 OPTIMIZER_CHOICES = ("adam", "sgd", "rmsprop")
 LR_SCHEDULE_CHOICES = ("constant", "cosine")  # engine.spec.LR_SCHEDULES, same test
-BUNDLED_DATASETS = ("fashion_mnist", "mnist")
 
 
 class UsageError(DenseStudioError):
@@ -48,9 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dense-studio",
         description="Dense Studio: see what a Dense layer does. Without a command, opens the window.",
         epilog="Exit codes: 0 ok, 1 training diverged or internal error, 2 bad input, "
-        "130 interrupted.",
+        "130 interrupted (129 SIGHUP, 143 SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"dense-studio {__version__}")
+    from dense_studio.desktop.launcher import add_launcher_arguments  # standard library only
+
+    add_launcher_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     train = commands.add_parser(
@@ -85,7 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         "and report val_loss/val_accuracy (0)",
     )
     train.add_argument("--seed", type=int, metavar="N", help="seed for weights and shuffling (0)")
-    train.add_argument("--output", "-o", metavar="MODEL", help="save the trained model (.dsmodel)")
+    train.add_argument(
+        "--output", "-o", metavar="MODEL",
+        help="save the trained model (.dsmodel); an interrupted run saves its finished "
+        "epochs, a diverged run never replaces an existing file (it saves NAME.diverged.dsmodel)",
+    )
     train.add_argument("--json", action="store_true", help="one JSON object per line on stdout")
 
     evaluate = commands.add_parser(
@@ -121,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
         except SystemExit as done:  # --help and --version
             return done.code if isinstance(done.code, int) else EXIT_OK
+        if args.install_launcher or args.uninstall_launcher:
+            from dense_studio.desktop.launcher import run_launcher_command
+
+            return run_launcher_command(args.install_launcher, args.force)
         handler = {
             None: _run_window, "train": _run_train, "evaluate": _run_evaluate,
             "predict": _run_predict, "export-keras": _run_export,
@@ -150,10 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("DENSE_STUDIO_DEBUG"):
             raise
         _clear_progress()
-        _error(
-            f"internal error: {type(error).__name__}: {_one_line(error)} "
-            "(set DENSE_STUDIO_DEBUG=1 for details)"
-        )
+        _error(f"internal error: {one_line(error)} (set DENSE_STUDIO_DEBUG=1 for details)")
         return EXIT_FAILED
 
 
@@ -184,7 +192,7 @@ def _run_window(args: argparse.Namespace) -> int:
     except Exception as error:
         if os.environ.get("DENSE_STUDIO_DEBUG"):
             raise
-        _error(f"cannot start the window: {type(error).__name__}: {_one_line(error)}")
+        _error(f"cannot start the window: {one_line(error)}")
         return EXIT_FAILED
 
     # Ctrl+C in the terminal: close the window properly (it stops training and saves its
@@ -248,79 +256,67 @@ def _training_config(args: argparse.Namespace):
         except ConfigError as error:
             raise ConfigError(f"--layers: {error}") from None
     if args.dataset is not None:
-        changes["dataset"] = _check_dataset_arg(args.dataset)
+        from dense_studio.data import normalize_dataset_name
+
+        changes["dataset"] = normalize_dataset_name(args.dataset)
     return config.replace(**changes)
 
 
-def _check_dataset_arg(name: str) -> str:
-    from dense_studio.errors import ConfigError
-
-    name = name.strip()
-    if name.lower().replace("-", "_") in BUNDLED_DATASETS:  # "Fashion-MNIST" works too
-        return name.lower().replace("-", "_")
-    # The same alphabet model files accept (model_file.check_dataset_name), so a run never
-    # fails at the very end when its model is saved.
-    if re.fullmatch(r"tfds:[A-Za-z0-9_][A-Za-z0-9_./:\-]{0,94}", name):
-        return name
-    hint = " (did you mean tfds:" + name + "?)" if name and ":" not in name else ""
-    raise ConfigError(
-        f"unknown dataset {name!r}: choose fashion_mnist, mnist or tfds:NAME{hint}"
-    )
-
-
 def _run_train(args: argparse.Namespace) -> int:
-    from dense_studio.files.model_file import check_writable
-
     config = _training_config(args)
-    if args.output:
-        check_writable(args.output)
+    output = _Destination(args.output) if args.output is not None else None
     out = _Output(json_mode=args.json)
 
-    import numpy as np
-
     from dense_studio.data import load_dataset
-    from dense_studio.engine import BatchEnd, EpochEnd, TrainingEnd, build_model
+    from dense_studio.engine import TrainingControl
+    from dense_studio.engine.run import prepare_run
 
     dataset = load_dataset(config.dataset)
-    x_train, y_train = dataset.x_train, dataset.y_train
-    validation = None
-    if config.validation_split > 0:
-        split_at = int(len(x_train) * (1.0 - config.validation_split))
-        if split_at < 1 or split_at >= len(x_train):
-            from dense_studio.errors import ConfigError
+    if output is not None:  # before the model is even built: it may be too big to save
+        output.check_savable(config, dataset)
+    run = prepare_run(config, dataset.x_train, dataset.y_train, num_classes=dataset.num_classes)
+    model = run.model
 
-            raise ConfigError(
-                f"validation split {config.validation_split:g} leaves no training or no "
-                f"validation samples out of {len(x_train)}"
-            )
-        validation = (x_train[split_at:], y_train[split_at:])
-        x_train, y_train = x_train[:split_at], y_train[:split_at]
-
-    model = build_model(
-        config.layers, input_shape=tuple(dataset.input_shape),
-        num_classes=dataset.num_classes, seed=config.seed, config=config,
-    )
-
-    out.text(_train_header(config, dataset, len(x_train), validation))
+    out.text(_train_header(run, dataset))
     out.text(model.summary())
+    # Signals stay caught until the model is saved: a run stopped by one keeps its finished
+    # epochs, and a save is never cut short (no half-written temporary left behind).
+    control = TrainingControl()
+    with _StopOnSignals(control) as signals:
+        end, finished_weights, metrics = _train(run, control, out, keep_weights=output is not None)
+        if signals.received is not None:
+            return _interrupted(signals.received, end, config, model, finished_weights, output,
+                                dataset, metrics)
+        code = _finish(end, model, config, dataset, output, out, metrics)
+        if signals.received is not None:
+            from signal import Signals
+
+            _error(f"interrupted ({Signals(signals.received).name}) after the run had finished")
+            return EXIT_SIGNAL_BASE + signals.received
+        return code
+
+
+def _train(run, control, out, keep_weights: bool):
+    """Run the training loop; ``(TrainingEnd, weights after the last finished epoch or None,
+    metrics)``."""
+    import numpy as np
+
+    from dense_studio.engine import BatchEnd, EpochEnd, TrainingEnd
+
     progress = _Progress(enabled=_is_tty(sys.stderr))
-    end = None
+    end = finished_weights = None
     started = time.perf_counter()
     # A diverging run overflows before the engine notices the non-finite loss; numpy's
     # RuntimeWarnings would only add noise lines to the one clear message below.
     with np.errstate(all="ignore"):
-        for event in model.train(
-            x_train, y_train, epochs=config.epochs, batch_size=config.batch_size,
-            validation_data=validation, seed=config.seed,
-            # One BLAS thread: the small matmuls of training gain nothing from a second one
-            # on two cores, and a busy second core makes them stall (benchmarks/bench_engine.py).
-            blas_threads=1,
-        ):
+        for event in run.train(control=control):
             if isinstance(event, BatchEnd):
                 progress.batch(event)
             elif isinstance(event, EpochEnd):
                 progress.clear()
                 out.epoch(event)
+                if keep_weights:
+                    finished_weights = run.model.get_weights()
             elif isinstance(event, TrainingEnd):
                 end = event
     progress.clear()
@@ -336,25 +332,112 @@ def _run_train(args: argparse.Namespace) -> int:
         values = history.get(key) or []
         if values and np.isfinite(values[-1]):
             metrics[key] = float(values[-1])
+    return end, finished_weights, metrics
 
+
+def _finish(end, model, config, dataset, output, out, metrics) -> int:
+    """After training: evaluate and save a finished run; save a diverged one aside."""
     if end.status == "diverged":
-        if args.output:
-            _save(model, args.output, config, dataset, metrics)
-            out.note(f"Saved the last good weights to {args.output}")
-        _error(_one_line(end.message) or "training diverged")
+        if output is not None:
+            path = output.for_diverged_run()
+            _save(model, path, config, dataset, metrics)
+            kept = f" ({output.path} is left as it was)" if path != output.path else ""
+            out.note(f"Saved the last good weights to {path}{kept}")
+        _error(one_line(end.message or "training diverged"))
         return EXIT_FAILED
     if end.status != "finished":
-        _error(f"training {end.status}: {_one_line(end.message)}")
+        _error(f"training {end.status}: {one_line(end.message or '')}")
         return EXIT_FAILED
 
     result = model.evaluate(dataset.x_test, dataset.y_test)
     metrics["test_loss"] = float(result["loss"])
     metrics["test_accuracy"] = float(result["accuracy"])
     out.result(metrics["test_loss"], metrics["test_accuracy"], dataset, len(dataset.x_test))
-    if args.output:
-        _save(model, args.output, config, dataset, metrics)
-        out.note(f"Saved model to {args.output}")
+    if output is not None:
+        _save(model, output.path, config, dataset, metrics)
+        out.note(f"Saved model to {output.path}")
     return EXIT_OK
+
+
+def _interrupted(signum, end, config, model, finished_weights, output, dataset, metrics) -> int:
+    """Stopped by a signal: keep the finished epochs (like a stopped run in the window)."""
+    import signal
+
+    what = f"interrupted ({signal.Signals(signum).name})"
+    done = int(end.epochs_done)
+    if output is None or finished_weights is None or done == 0:
+        _error(f"{what} after {done} of {config.epochs} epochs; nothing saved")
+    else:
+        model.set_weights(finished_weights)
+        _save(model, output.path, config, dataset, metrics)
+        _error(f"{what} after {done} of {config.epochs} epochs; saved the weights of "
+               f"epoch {done} to {output.path}")
+    return EXIT_SIGNAL_BASE + signum
+
+
+class _Destination:
+    """Where ``--output`` saves, checked before training: a diverged run never replaces an
+    existing file, it goes beside it as ``NAME.diverged.dsmodel`` (or ``-2``, ``-3``...)."""
+
+    DIVERGED = ".diverged"
+
+    def __init__(self, path: str) -> None:
+        from dense_studio.files.model_file import check_writable
+
+        self.path = check_writable(path, extra_name_bytes=len(self.DIVERGED) + 4)
+
+    def check_savable(self, config, dataset) -> None:
+        from dense_studio.files.model_file import check_savable
+
+        check_savable(config, dataset.name, dataset.class_names, dataset.input_shape)
+
+    def for_diverged_run(self):
+        if not self.path.exists():
+            return self.path
+        stem, suffix = self.path.stem, self.path.suffix
+        for number in range(1, 1000):
+            tag = self.DIVERGED if number == 1 else f"{self.DIVERGED}-{number}"
+            candidate = self.path.with_name(f"{stem}{tag}{suffix}")
+            if not candidate.exists():
+                return candidate
+        from dense_studio.errors import ModelFileError
+
+        raise ModelFileError(f"cannot save the diverged run beside {self.path}: too many copies")
+
+
+class _StopOnSignals:
+    """During training, Ctrl+C (SIGINT), SIGTERM and SIGHUP stop the run after the current
+    batch, so its finished epochs can be saved; a second signal interrupts at once."""
+
+    def __init__(self, control) -> None:
+        self.control = control
+        self.received: int | None = None
+        self._previous: dict = {}
+
+    def __enter__(self) -> "_StopOnSignals":
+        import signal
+
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                self._previous[number] = signal.signal(number, self._handle)
+            except ValueError:  # not the main thread (embedded use): leave signals alone
+                break
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.received is not None:
+            raise KeyboardInterrupt
+        self.received = signum
+        self.control.stop()
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
 
 def _save(model, path, config, dataset, metrics) -> None:
@@ -366,14 +449,14 @@ def _save(model, path, config, dataset, metrics) -> None:
     )
 
 
-def _train_header(config, dataset, n_train: int, validation) -> str:
+def _train_header(run, dataset) -> str:
     from dense_studio.engine.spec import format_layers
 
-    val = f", {len(validation[0]):,} held out for validation" if validation is not None else ""
-    lr_schedule = getattr(config, "lr_schedule", "constant")
-    schedule = "" if lr_schedule == "constant" else f" ({lr_schedule} decay)"
+    config = run.config
+    val = f", {run.held_out:,} held out for validation" if run.held_out else ""
+    schedule = "" if config.lr_schedule == "constant" else f" ({config.lr_schedule} decay)"
     return (
-        f"Training on {dataset.title}: {n_train:,} images{val}.\n"
+        f"Training on {dataset.title}: {len(run.x_train):,} images{val}.\n"
         f"Hidden layers: {format_layers(config.layers) or '(none)'}; {config.optimizer} "
         f"learning rate {config.learning_rate:g}{schedule}, batch size {config.batch_size}, "
         f"{config.epochs} epoch(s), seed {config.seed}."
@@ -422,12 +505,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 def _run_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from dense_studio.data import preprocess, read_image
+    from dense_studio.data import preprocess, read_image, style_for
     from dense_studio.files.model_file import load_model
 
     loaded = load_model(args.model)
     _check_fits(loaded, (28, 28), None, "images prepared for prediction")
-    style = _style_for(loaded.dataset_name)
+    style = style_for(loaded.dataset_name)
     # Read everything first: one unreadable image fails the command before any output.
     inputs = [preprocess(read_image(path), style=style) for path in args.images]
     batch = [x for x in inputs if x is not None]
@@ -445,13 +528,6 @@ def _run_predict(args: argparse.Namespace) -> int:
         index = int(np.argmax(p))
         out.prediction(path, index, [float(v) for v in p], loaded.class_names)
     return EXIT_OK
-
-
-def _style_for(dataset_name: str) -> str:
-    """Which preprocessing recipe fits the model's dataset (garments vs. digits/letters)."""
-    from dense_studio.data import style_for
-
-    return style_for(dataset_name)
 
 
 # --------------------------------------------------------------------------- export
@@ -611,14 +687,9 @@ def _dims(shape) -> str:
     return "x".join(str(int(n)) for n in shape)
 
 
-def _one_line(error: object) -> str:
-    text = " ".join(str(error).split())
-    return text[:300] + ("..." if len(text) > 300 else "")
-
-
 def _error(message: str) -> None:
     try:
-        print(f"error: {_one_line(message)}", file=sys.stderr, flush=True)
+        print(f"error: {one_line(message)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 

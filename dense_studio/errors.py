@@ -27,15 +27,19 @@ class ModelFileError(DenseStudioError):
     """A model file that is missing, corrupt, hostile or does not fit the data."""
 
 
-def one_line(error: BaseException, limit: int = 300) -> str:
-    """The one-line message a person sees for ``error``: our own errors as they are, a
-    MemoryError as advice, anything else with its type; the first line, at most ``limit``
-    characters. The command line prints it after ``error:``; the window shows it."""
-    if isinstance(error, DenseStudioError):
+def one_line(error: BaseException | str, limit: int = 300) -> str:
+    """The one-line message a person sees for ``error``: a text or our own errors as they
+    are, a MemoryError as advice, anything else with its type; the first line, at most
+    ``limit`` characters. The command line prints it after ``error:``; the window shows it."""
+    if isinstance(error, str):
+        text = error
+    elif isinstance(error, DenseStudioError):
         text = str(error)
     elif isinstance(error, MemoryError):
         text = "not enough memory for this network and batch size; try fewer units or a smaller batch"
     else:
         text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    if not text.strip():
+        return "" if isinstance(error, str) else type(error).__name__
+    first = text.strip().splitlines()[0]
     return first[:limit]

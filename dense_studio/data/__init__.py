@@ -7,7 +7,10 @@ laid out like the training data.
 
 from __future__ import annotations
 
-from dense_studio.data.datasets import DATASETS, Dataset, clear_cache, load_dataset, style_for
+from dense_studio.data.catalog import (
+    DATASETS, Dataset, normalize_dataset_name, style_for,
+)
+from dense_studio.data.datasets import clear_cache, load_dataset
 from dense_studio.data.preprocess import STYLES, preprocess, read_image
 
 __all__ = [
@@ -16,6 +19,7 @@ __all__ = [
     "STYLES",
     "clear_cache",
     "load_dataset",
+    "normalize_dataset_name",
     "preprocess",
     "read_image",
     "style_for",

@@ -9,47 +9,9 @@ the cache are made read-only so that no caller can change them for everyone else
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-
-import numpy as np
 
 from dense_studio.data import bundled
-from dense_studio.errors import DatasetError
-
-#: The datasets shipped with Dense Studio: name -> title.
-DATASETS: dict[str, str] = {name: info.title for name, info in bundled.BUNDLED.items()}
-
-TFDS_PREFIX = "tfds:"
-STYLES = ("garment", "digit")
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Dataset:
-    """Train and test images (float32 in [0, 1], shape (N, 28, 28)) with int64 labels."""
-
-    name: str
-    title: str
-    class_names: tuple[str, ...]
-    style: str
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-    @property
-    def num_classes(self) -> int:
-        return len(self.class_names)
-
-    @property
-    def input_shape(self) -> tuple[int, int]:
-        return (int(self.x_train.shape[1]), int(self.x_train.shape[2]))
-
-    def __repr__(self) -> str:
-        return (
-            f"Dataset({self.name!r}, train={len(self.x_train)}, test={len(self.x_test)}, "
-            f"classes={self.num_classes}, style={self.style!r})"
-        )
-
+from dense_studio.data.catalog import TFDS_PREFIX, Dataset, normalize_dataset_name
 
 _cache: dict[str, Dataset] = {}
 _loading: dict[str, threading.Lock] = {}
@@ -61,7 +23,7 @@ def load_dataset(name: str) -> Dataset:
 
     Raises :class:`DatasetError` (one line, naming the file when a file is at fault).
     """
-    key = normalize_name(name)
+    key = normalize_dataset_name(name)
     with _lock:
         cached = _cache.get(key)
         if cached is not None:
@@ -79,40 +41,10 @@ def load_dataset(name: str) -> Dataset:
         return cached
 
 
-def style_for(name: str) -> str:
-    """The preprocessing style ("garment" or "digit") of a dataset, without loading it.
-
-    For model files and the command line, which know the dataset's name only.
-    """
-    key = normalize_name(name)
-    if key.startswith(TFDS_PREFIX):
-        from dense_studio.data.tfds_source import style_for as tfds_style  # light: no TensorFlow
-
-        return tfds_style(key[len(TFDS_PREFIX) :])
-    return bundled.BUNDLED[key].style
-
-
 def clear_cache() -> None:
     """Forget loaded datasets (tests; or to give the memory back)."""
     with _lock:
         _cache.clear()
-
-
-def normalize_name(name: str) -> str:
-    """``"Fashion-MNIST"`` and ``"fashion_mnist"`` name the same set; ``tfds:`` names pass as is."""
-    if not isinstance(name, str):
-        raise DatasetError(f"dataset name must be text, not {type(name).__name__}")
-    text = name.strip()
-    if text.lower().startswith(TFDS_PREFIX):
-        rest = text[len(TFDS_PREFIX) :].strip()
-        if not rest:
-            raise DatasetError("missing dataset name after 'tfds:' (for example tfds:kmnist)")
-        return TFDS_PREFIX + rest
-    key = text.lower().replace("-", "_")
-    if key not in bundled.BUNDLED:
-        choices = ", ".join(DATASETS)
-        raise DatasetError(f"unknown dataset '{name}': choose {choices} or tfds:NAME")
-    return key
 
 
 def _load(key: str) -> Dataset:

@@ -26,7 +26,7 @@ from typing import BinaryIO, Iterator, Protocol
 
 import numpy as np
 
-from dense_studio.errors import DatasetError
+from dense_studio.errors import DatasetError, one_line
 
 #: Only unsigned bytes occur in the datasets we ship; the other IDX codes are named in errors.
 IDX_DTYPE_NAMES = {
@@ -243,10 +243,3 @@ def _fill(
             f"{name}: truncated data: the IDX header declares shape {header.shape} "
             f"({total:,} bytes) but the file holds {position:,}"
         )
-
-
-def one_line(error: BaseException) -> str:
-    """The first line of an exception's message, short enough for a status bar."""
-    lines = str(error).strip().splitlines()
-    text = lines[0] if lines else type(error).__name__
-    return text if len(text) <= 200 else text[:197] + "..."

@@ -12,19 +12,28 @@ Pillow does the reading and the anti-aliased resizing; no Qt here.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import threading
 import warnings
 from os import PathLike
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from dense_studio.data.idx import one_line
-from dense_studio.errors import ImageError
+from dense_studio.data.untrusted import UnreadableFile, open_regular_file
+from dense_studio.errors import ImageError, one_line
 
 STYLES = ("garment", "digit")
 
-#: Larger images are refused before decoding: a small file can claim billions of pixels.
-MAX_PIXELS = 50_000_000
+#: The only image formats we decode (Pillow's names).
+IMAGE_FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")
+#: Larger images are refused before decoding: a small file can claim billions of pixels,
+#: and a drawing or a photo of one needs far fewer (16 MP is a 4000×4000 photo).
+MAX_PIXELS = 16_000_000
+#: Larger files are refused before reading (a 16 MP RGBA image is 64 MB uncompressed).
+MAX_FILE_BYTES = 64 << 20
 #: Bigger inputs are first shrunk to this longest side (keeps a phone photo at tens of ms).
 WORK_SIZE = 1024
 #: Below this difference from the background (of full scale) an image counts as blank.
@@ -46,47 +55,87 @@ _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as Pillo
 
 # ---------------------------------------------------------------------------------------------
 # Reading files
+#
+# An image file may come from anyone, so reading it is bounded: only the formats below are
+# decoded (Pillow picks its decoder from the content, not the name, and its EPS plugin would
+# start Ghostscript), only a regular file of at most MAX_FILE_BYTES is read (a FIFO named
+# .png would block forever), and the pixel count is checked from the header before decoding.
 
 
 def read_image(path: str | PathLike[str]) -> np.ndarray:
-    """Read any common image file as (H, W) uint8 grayscale.
+    """Read a PNG, JPEG, BMP, GIF, TIFF or WebP file as (H, W) uint8 grayscale.
 
     EXIF orientation is applied, the first frame of an animation is used, 16-bit images are
     scaled (not clipped) to 8 bits, and transparent pixels become background (white behind
-    dark content, black behind light content). Raises :class:`ImageError` naming the file.
+    dark content, black behind light content). A JPEG larger than MAX_PIXELS is decoded at
+    a reduced scale; any other image that large is refused. Raises :class:`ImageError`
+    naming the file, and prints nothing (no warnings).
     """
     name = str(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise ImageError(
-                        f"{name}: image is too large ({width}×{height} pixels; "
-                        f"the limit is {MAX_PIXELS // 1_000_000} megapixels)"
-                    )
-                if width == 0 or height == 0:
-                    raise ImageError(f"{name}: image has no pixels")
-                image.load()
-                image = _upright(image)
-                return _to_uint8_gray(image)
+        # Pillow warns about corrupt metadata and numpy about NaN pixels: the one error line
+        # (or the image) says everything a person needs.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            file, _ = open_regular_file(path, MAX_FILE_BYTES, "an image")
+            with file, Image.open(file, formats=IMAGE_FORMATS) as image:
+                _bound_pixels(image, name)
+                with _libtiff_quiet() if image.format == "TIFF" else contextlib.nullcontext():
+                    image.load()
+                return _to_uint8_gray(_upright(image), name)
     except ImageError:
         raise
-    except FileNotFoundError:
-        raise ImageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise ImageError(f"{name}: is a directory, not an image") from None
-    except PermissionError:
-        raise ImageError(f"{name}: permission denied") from None
+    except UnreadableFile as reason:
+        raise ImageError(f"{name}: {reason}") from None
     except UnidentifiedImageError:
-        raise ImageError(f"{name}: not an image file (or a format Pillow cannot read)") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(
+            f"{name}: not an image file (or not one of {', '.join(IMAGE_FORMATS)})"
+        ) from None
+    except Image.DecompressionBombError:
         raise ImageError(f"{name}: image is too large (possible decompression bomb)") from None
     except MemoryError:
         raise ImageError(f"{name}: not enough memory to read the image") from None
     except Exception as error:  # Pillow raises many kinds for corrupt data: all mean the same
         raise ImageError(f"{name}: corrupt or unreadable image ({one_line(error)})") from None
+
+
+_stderr_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _libtiff_quiet():
+    """libtiff writes its complaints about a corrupt file straight to the process's stderr
+    (file descriptor 2, out of Python's reach); our one error line says it all."""
+    with _stderr_lock:
+        try:
+            saved = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+        except OSError:  # no stderr at all (e.g. a windowed app): nothing to keep quiet
+            yield
+            return
+        try:
+            os.dup2(devnull, 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)
+
+
+def _bound_pixels(image: Image.Image, name: str) -> None:
+    """Refuse (or, for JPEG, decode at 1/2, 1/4 or 1/8 scale) more than MAX_PIXELS."""
+    width, height = image.size
+    if width == 0 or height == 0:
+        raise ImageError(f"{name}: image has no pixels")
+    if width * height > MAX_PIXELS and image.format in ("JPEG", "MPO"):  # MPO: phone JPEGs
+        scale = math.ceil(math.sqrt(width * height / MAX_PIXELS))
+        image.draft(image.mode, (width // scale, height // scale))
+        width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ImageError(
+            f"{name}: image is too large ({width}×{height} pixels; "
+            f"the limit is {MAX_PIXELS // 1_000_000} megapixels)"
+        )
 
 
 def _upright(image: Image.Image) -> Image.Image:
@@ -97,10 +146,12 @@ def _upright(image: Image.Image) -> Image.Image:
         return image
 
 
-def _to_uint8_gray(image: Image.Image) -> np.ndarray:
+def _to_uint8_gray(image: Image.Image, name: str) -> np.ndarray:
     mode = image.mode
     if mode.startswith("I;16") or mode in ("I", "F"):
         values = np.asarray(image, dtype=np.float32)
+        if not np.isfinite(values).all():
+            raise ImageError(f"{name}: image contains NaN or infinite values")
         if mode.startswith("I;16") or (mode == "I" and values.max(initial=0) > 255):
             values = values * np.float32(255 / 65535)
         elif mode == "F" and values.max(initial=0) <= 1.0:

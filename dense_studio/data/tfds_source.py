@@ -17,9 +17,8 @@ import sys
 
 import numpy as np
 
-from dense_studio.data.datasets import Dataset
-from dense_studio.data.idx import one_line as _one_line
-from dense_studio.errors import DatasetError
+from dense_studio.data.catalog import TFDS_PREFIX, Dataset, style_for
+from dense_studio.errors import DatasetError, one_line
 
 INSTALL_COMMAND = 'pip install "dense-studio[tensorflow]"'
 
@@ -52,7 +51,7 @@ def load_tfds(name: str) -> Dataset:
     try:
         train, test = tfds.load(name, split=["train", "test"], as_supervised=True, download=False)
     except Exception as error:
-        raise DatasetError(f"tfds:{name}: could not read its train and test splits ({_one_line(error)})") from None
+        raise DatasetError(f"tfds:{name}: could not read its train and test splits ({one_line(error)})") from None
 
     label_feature = builder.info.features[label_key]
     num_classes = int(label_feature.num_classes)
@@ -62,17 +61,12 @@ def load_tfds(name: str) -> Dataset:
         name=f"tfds:{name}",
         title=f"{name} (tensorflow-datasets)",
         class_names=class_names_for(name, tuple(label_feature.names)),
-        style=style_for(name),
+        style=style_for(TFDS_PREFIX + name),
         x_train=x_train,
         y_train=y_train,
         x_test=x_test,
         y_test=y_test,
     )
-
-
-def style_for(name: str) -> str:
-    """Garments are centred as Fashion-MNIST did; digits, letters and characters as MNIST did."""
-    return "garment" if "fashion" in name.lower() else "digit"
 
 
 def class_names_for(name: str, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -100,7 +94,7 @@ def _import_tfds(name: str):
         ) from None
     except Exception as error:  # a broken install: say so, in one line
         raise DatasetError(
-            f"TensorFlow is installed but cannot be imported ({_one_line(error)}); "
+            f"TensorFlow is installed but cannot be imported ({one_line(error)}); "
             f"reinstall it with: {INSTALL_COMMAND}"
         ) from None
     try:
@@ -137,7 +131,7 @@ def _quiet_and_quick_download():
 
 def _connection_hint(error: BaseException) -> str:
     """A short cause: offline is the usual one, and urllib3's own message is very long."""
-    text = _one_line(error)
+    text = one_line(error)
     if "NameResolutionError" in text or "Failed to resolve" in text:
         return "cannot reach the download server: no internet connection?"
     return text
@@ -149,7 +143,7 @@ def _builder(tfds, name: str):
     except tfds.core.registered.DatasetNotFoundError:
         raise DatasetError(f"unknown tensorflow-datasets dataset '{name}'") from None
     except Exception as error:
-        raise DatasetError(f"tfds:{name}: {_one_line(error)}") from None
+        raise DatasetError(f"tfds:{name}: {one_line(error)}") from None
 
 
 def _check_features(info, name: str) -> tuple[str, str]:
@@ -195,7 +189,7 @@ def _to_arrays(tfds, split, name: str, split_name: str, num_classes: int):
     except DatasetError:
         raise
     except Exception as error:
-        raise DatasetError(f"tfds:{name}: could not read its {split_name} split ({_one_line(error)})") from None
+        raise DatasetError(f"tfds:{name}: could not read its {split_name} split ({one_line(error)})") from None
     if not images:
         raise DatasetError(f"tfds:{name}: its {split_name} split is empty")
     pixels = np.concatenate(images)

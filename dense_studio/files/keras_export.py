@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from dense_studio import __version__
+from dense_studio.data import DATASETS, normalize_dataset_name
 from dense_studio.engine.spec import DenseSpec, DropoutSpec, format_layers
 from dense_studio.errors import ConfigError
-from dense_studio.files.model_file import LoadedModel, atomic_write, check_dataset_name
+from dense_studio.files.model_file import LoadedModel, atomic_write
 
 # Keras class names of our optimizers; arguments other than the learning rate are the same
 # defaults in both (Keras: Adam 0.9/0.999/1e-7, SGD momentum 0, RMSprop rho 0.9).
@@ -66,7 +67,8 @@ def export_keras(loaded: LoadedModel, out_py: str | os.PathLike) -> tuple[Path, 
 def render_script(loaded: LoadedModel, weights_name: str) -> str:
     """The Python source of the exported script."""
     config = loaded.config
-    dataset = check_dataset_name(loaded.dataset_name)
+    # A stored name is checked on load; checked again, as it is written into Python source.
+    dataset = normalize_dataset_name(loaded.dataset_name)
     lines = [f"    tf.keras.Input(shape={_shape(loaded.input_shape)}),", "    tf.keras.layers.Flatten(),"]
     for layer in config.layers:
         if isinstance(layer, DenseSpec):
@@ -79,14 +81,13 @@ def render_script(loaded: LoadedModel, weights_name: str) -> str:
     lines.append(f"    tf.keras.layers.Dense({loaded.num_classes}, activation='softmax'),")
     optimizer = _OPTIMIZERS[config.optimizer]
     learning_rate, learning_rate_source = repr(config.learning_rate), ""
-    if getattr(config, "lr_schedule", "constant") == "cosine":
+    if config.lr_schedule == "cosine":
         # Only training uses it (evaluation does not), but the script should say how the
         # model was trained: the rate decayed along a cosine to 0 over all the run's steps.
         learning_rate = "learning_rate"
         learning_rate_source = (
             "# Trained with the learning rate decaying along a cosine to 0 over the run.\n"
-            f"train_size = int(len(dataset.x_train) * (1 - {config.validation_split!r}))\n"
-            f"steps = {config.epochs} * math.ceil(train_size / {config.batch_size})\n"
+            f"steps = {config.epochs} * math.ceil(len(train_images) / {config.batch_size})\n"
             "learning_rate = tf.keras.optimizers.schedules.CosineDecay(\n"
             f"    initial_learning_rate={config.learning_rate!r}, decay_steps=steps)\n\n"
         )
@@ -119,11 +120,15 @@ import numpy as np
 import tensorflow as tf
 
 from dense_studio.data import load_dataset
+from dense_studio.engine.run import split_validation
 
 WEIGHTS = pathlib.Path(__file__).with_name({weights_name!r})
 
 dataset = load_dataset({dataset!r})
 test_images, test_labels = dataset.x_test, dataset.y_test   # float32 in [0, 1], int labels
+{_held_out_comment(config.validation_split)}
+train_images, train_labels, validation = split_validation(
+    dataset.x_train, dataset.y_train, {config.validation_split!r})
 
 model = tf.keras.Sequential([
 {chr(10).join(lines)}
@@ -152,9 +157,18 @@ def _activation_source(name: str) -> str:
     return repr(name)
 
 
+def _held_out_comment(fraction: float) -> str:
+    if not fraction:
+        return "# The run trained on all the training images (validation is None)."
+    return (
+        "# The run trained on these images: like Keras's validation_split, it held out the\n"
+        f"# last {100 * fraction:g} % of the training images for validation."
+    )
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _title(dataset: str) -> str:
-    return {"fashion_mnist": "Fashion-MNIST", "mnist": "MNIST"}.get(dataset, dataset)
+    return DATASETS.get(dataset, dataset)

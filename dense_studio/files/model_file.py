@@ -2,13 +2,13 @@
 
 A model file is a zip archive as written by ``np.savez``: ``meta`` is a JSON document stored as
 a ``uint8`` array, ``w0, w1, ...`` are the float32 weights in Keras order (kernel, bias per
-Dense layer). Loading never unpickles and never runs code: every member's ``.npy`` header is
-read and checked (name, dtype, shape, size) *before* any data is read, arrays are read with
-``allow_pickle=False``, and every JSON field is validated, so a file from a stranger can at
-worst be rejected with a one-line :class:`ModelFileError`.
+Dense layer). Loading never unpickles and never runs code (see ``npz``): the description is
+read and validated first, every weight's header is checked against it before any weight is
+read, and every number in the JSON is bounded, so a file from a stranger can at worst be
+rejected with a one-line :class:`ModelFileError`.
 
-Writing is atomic (temporary file in the same folder, fsync, ``os.replace``) so a crash or a
-full disk never leaves half a model where a good one was.
+Writing is atomic (see ``atomic``) so a crash or a full disk never leaves half a model where
+a good one was.
 """
 
 from __future__ import annotations
@@ -17,19 +17,21 @@ import json
 import math
 import os
 import re
-import secrets
-import stat
+import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from dense_studio import __version__
 from dense_studio.engine.spec import DenseSpec, TrainingConfig, layer_to_dict
-from dense_studio.errors import ConfigError, ModelFileError
+from dense_studio.data.catalog import normalize_dataset_name
+from dense_studio.data.untrusted import UnreadableFile, open_regular_file
+from dense_studio.errors import ConfigError, DatasetError, ModelFileError, one_line
+from dense_studio.files.atomic import atomic_write, check_target, check_writable
+from dense_studio.files.npz import ArchiveError, NpzReader
 
 FORMAT = "dense-studio-model"
 VERSION = 1
@@ -51,7 +53,8 @@ _META_KEYS = frozenset(
     {"format", "version", "created_by", "config", "dataset", "class_names", "input_shape",
      "layers", "metrics"}
 )
-_DATASET_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./:\-]*$")
+# Seeds go up to 2**32 - 1; nothing in a description needs more digits than this.
+_MAX_INT_DIGITS = 18
 _WEIGHT_MEMBER = re.compile(r"^w(0|[1-9][0-9]{0,3})\.npy$")
 _FLOAT32 = np.dtype("<f4")
 _UINT8 = np.dtype("u1")
@@ -93,26 +96,11 @@ def save_model(
     Raises :class:`ModelFileError` for anything that would make a file we could not load
     back (non-finite weights, shapes that do not match ``config``, an unwritable path).
     """
-    path = Path(path)
+    path = check_target(path)
     if input_shape is None:
         input_shape = getattr(model, "input_shape", None) or (28, 28)
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "created_by": f"dense-studio {__version__}",
-        "config": config.to_dict(),
-        "dataset": dataset_name,
-        "class_names": list(class_names),
-        "input_shape": [int(n) for n in input_shape],
-        "layers": _architecture(config, len(class_names)),
-        "metrics": None if metrics is None else {str(k): _plain(v) for k, v in metrics.items()},
-    }
-    # Validate what we are about to write exactly as a reader will, so every file we write
-    # loads back.
-    try:
-        _, _, _, _, _, expected = _check_meta(meta)
-    except ModelFileError as error:
-        raise ModelFileError(f"cannot save model: it {error}") from None
+    meta = _meta(config, dataset_name, class_names, input_shape, metrics)
+    expected = _check_savable(meta)
     weights = [np.asarray(w) for w in model.get_weights()]
     if [w.shape for w in weights] != expected:
         raise ModelFileError(
@@ -128,62 +116,33 @@ def save_model(
     return path
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Any], None]) -> None:
-    """Call ``write(binary_file)`` on a temporary file beside ``path``, then rename it over.
+def check_savable(config: TrainingConfig, dataset_name: str, class_names: Sequence[str],
+                  input_shape: Sequence[int]) -> None:
+    """Fail before training if its model could not be saved (too many layers, too big...)."""
+    _check_savable(_meta(config, dataset_name, class_names, input_shape, None))
 
-    The temporary file is created with the usual permissions (umask applies), flushed and
-    fsynced before ``os.replace``, and removed if anything fails; the folder is fsynced
-    afterwards where the platform allows it.
-    """
-    path = Path(path)
-    parent = _target_folder(path)
-    tmp = parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+
+def _meta(config, dataset_name, class_names, input_shape, metrics) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_by": f"dense-studio {__version__}",
+        "config": config.to_dict(),
+        "dataset": dataset_name,
+        "class_names": list(class_names),
+        "input_shape": [int(n) for n in input_shape],
+        "layers": _architecture(config, len(class_names)),
+        "metrics": None if metrics is None else {str(k): _plain(v) for k, v in metrics.items()},
+    }
+
+
+def _check_savable(meta: dict) -> list[tuple[int, ...]]:
+    """Validate what we are about to write exactly as a reader will, so every file we write
+    loads back; return the weight shapes it needs."""
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as error:
-        raise ModelFileError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as error:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise ModelFileError(f"cannot write {path}: {error.strerror or error}") from None
-        raise
-    try:
-        dir_fd = os.open(parent, os.O_RDONLY)
-    except OSError:
-        return  # e.g. Windows: folders cannot be opened; the rename is still atomic
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
-def _target_folder(path: Path) -> Path:
-    """The folder a new file at ``path`` goes into; an error if there can be no such file."""
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ModelFileError(f"cannot write {path}: it is a folder")
-    if not parent.is_dir():
-        raise ModelFileError(f"cannot write {path}: folder {parent} does not exist")
-    return parent
-
-
-def check_writable(path: str | os.PathLike) -> None:
-    """Fail early (before a long training run) if ``path`` cannot be written."""
-    path = Path(path)
-    parent = _target_folder(path)
-    if not os.access(parent, os.W_OK):
-        raise ModelFileError(f"cannot write {path}: folder {parent} is not writable")
+        return _check_meta(meta)[-1]
+    except ModelFileError as error:
+        raise ModelFileError(f"cannot save model: it {error}") from None
 
 
 # --------------------------------------------------------------------------- load
@@ -209,52 +168,40 @@ def load_model(path: str | os.PathLike) -> LoadedModel:
 def read_model_file(path: str | os.PathLike):
     """Validate a model file and return ``(config, dataset, class_names, input_shape,
     metrics, weights)`` without building a model. Errors do not repeat the path."""
-    path = Path(path)
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ModelFileError("no such file") from None
-    except OSError as error:
-        raise ModelFileError(f"cannot read: {error.strerror or error}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ModelFileError("is a folder, not a model file")
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelFileError("is not a regular file")
-    if info.st_size == 0:
-        raise ModelFileError("is empty, not a model file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ModelFileError(f"is too large for a model file ({info.st_size} bytes)")
+        file, size = open_regular_file(path, MAX_FILE_BYTES, "a model file")
+    except UnreadableFile as reason:
+        raise ModelFileError(str(reason)) from None
     try:
-        with open(path, "rb") as f, zipfile.ZipFile(f) as archive:
-            return _read_archive(archive)
+        with file:
+            return _read_archive(NpzReader(file, size, MAX_ARRAYS + 1))
     except ModelFileError:
         raise
+    except ArchiveError as reason:
+        detail = str(reason)
+        if detail == "is not a zip archive":
+            detail = "is not a Dense Studio model file (not a zip archive)"
+        raise ModelFileError(detail) from None
     except zipfile.BadZipFile:
         raise ModelFileError("is not a Dense Studio model file (not a zip archive)") from None
-    except PermissionError:
-        raise ModelFileError("cannot read: permission denied") from None
-    except (OSError, EOFError, zlib.error, ValueError, RuntimeError, NotImplementedError,
-            KeyError, zipfile.LargeZipFile) as error:
-        raise ModelFileError(f"is corrupt or truncated ({_one_line(error)})") from None
+    except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, KeyError,
+            OverflowError, struct.error, zipfile.LargeZipFile) as error:
+        raise ModelFileError(f"is corrupt or truncated ({one_line(error)})") from None
 
 
-def _read_archive(archive: zipfile.ZipFile):
-    infos = archive.infolist()
-    names = [info.filename for info in infos]
-    if len(names) > MAX_ARRAYS + 1:
-        raise ModelFileError(f"has too many members ({len(names)})")
-    if len(set(names)) != len(names):
-        raise ModelFileError("has duplicate members")
+def _read_archive(archive: NpzReader):
+    """Description first; every weight header checked against it before any weight is read."""
+    names = archive.names
     if "meta.npy" not in names:
         raise ModelFileError("is not a Dense Studio model file (no 'meta' member)")
     unexpected = [n for n in names if n != "meta.npy" and not _WEIGHT_MEMBER.match(n)]
     if unexpected:
         raise ModelFileError(f"has unexpected member {unexpected[0][:60]!r}")
-    if sum(info.file_size for info in infos) > MAX_WEIGHT_BYTES + MAX_META_BYTES + 1024 * len(infos):
-        raise ModelFileError("declares more data than a model file may hold")
+    if archive.size_of("meta.npy") > MAX_META_BYTES + 4096:
+        raise ModelFileError("has an oversized description")
 
-    raw = _read_member(archive, "meta.npy", _UINT8, None, MAX_META_BYTES)
-    meta = _parse_json(raw.tobytes())
+    meta_header = _checked_header(archive, "meta.npy", _UINT8, None)
+    meta = _parse_json(archive.read("meta.npy", meta_header).tobytes())
     config, dataset, class_names, input_shape, metrics, expected = _check_meta(meta)
 
     wanted = {"meta.npy", *(f"w{i}.npy" for i in range(len(expected)))}
@@ -262,51 +209,69 @@ def _read_archive(archive: zipfile.ZipFile):
         missing = sorted(wanted - set(names))
         detail = f"missing {missing[0]}" if missing else "extra weight arrays"
         raise ModelFileError(f"weights do not match the layers ({detail})")
+    headers = [_checked_header(archive, f"w{i}.npy", _FLOAT32, shape)
+               for i, shape in enumerate(expected)]
     weights = []
-    for i, shape in enumerate(expected):
-        array = _read_member(archive, f"w{i}.npy", _FLOAT32, shape, None)
-        if not np.isfinite(array).all():
+    for i, header in enumerate(headers):
+        array = archive.read(f"w{i}.npy", header)
+        if not _all_finite(array):
             raise ModelFileError(f"weight array w{i} contains NaN or infinite values")
         weights.append(array)
     return config, dataset, class_names, input_shape, metrics, weights
 
 
-def _read_member(archive, name, dtype, shape, max_items):
-    """Check an ``.npy`` member's header, then read it with ``allow_pickle=False``."""
+def _checked_header(archive: NpzReader, name: str, dtype: np.dtype, shape):
+    """The member's header, if it has type ``dtype`` and ``shape`` (None: 1-D, any length)."""
     label = name[:-4]
-    with archive.open(name) as f:
-        try:
-            version = np.lib.format.read_magic(f)
-        except ValueError:
-            raise ModelFileError(f"member {label!r} is not a numpy array") from None
-        if version == (1, 0):
-            found_shape, fortran, found_dtype = np.lib.format.read_array_header_1_0(f)
-        elif version == (2, 0):
-            found_shape, fortran, found_dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ModelFileError(f"member {label!r} uses an unsupported array format {version}")
-    if found_dtype.hasobject:
-        raise ModelFileError(f"member {label!r} holds Python objects (pickle); refusing to load")
-    if found_dtype != dtype:
-        raise ModelFileError(f"member {label!r} has type {found_dtype}, expected {dtype}")
+    header = archive.header(name)
+    if header.dtype != dtype:
+        found = header.dtype if header.dtype is not None else repr(header.descr)
+        raise ModelFileError(f"member {label!r} has type {found}, expected {dtype}")
     if shape is None:
-        if len(found_shape) != 1 or found_shape[0] > max_items:
-            raise ModelFileError(f"member {label!r} has a bad shape {found_shape}"[:120])
-    elif tuple(found_shape) != tuple(shape):
+        if len(header.shape) != 1:
+            raise ModelFileError(f"member {label!r} has a bad shape {header.shape}"[:120])
+    elif header.shape != tuple(shape):
         raise ModelFileError(
-            f"weight array {label} has shape {found_shape}, the layers need {tuple(shape)}"[:160]
+            f"weight array {label} has shape {header.shape}, the layers need {tuple(shape)}"[:160]
         )
-    with archive.open(name) as f:
-        array = np.lib.format.read_array(f, allow_pickle=False)
-    return np.ascontiguousarray(array)
+    return header
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """``np.isfinite(array).all()`` a block at a time (no boolean copy of a large array)."""
+    flat = array.reshape(-1)
+    step = 1 << 18
+    return all(np.isfinite(flat[i:i + step]).all() for i in range(0, flat.size, step))
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _BadNumber(f"the whole number {text[:20]}... is out of range")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadNumber(f"the number {text[:20]} is out of range")
+    return value
+
+
+def _no_constant(constant: str):
+    raise _BadNumber(f"{constant} is not a number a model file may hold")
 
 
 def _parse_json(data: bytes) -> dict:
-    def reject(constant):
-        raise ValueError(f"{constant} is not allowed")
-
+    """The description as JSON; every number in it is finite and of sensible size."""
     try:
-        meta = json.loads(data.decode("utf-8"), parse_constant=reject)
+        meta = json.loads(data.decode("utf-8"), parse_int=_bounded_int,
+                          parse_float=_finite_float, parse_constant=_no_constant)
+    except _BadNumber as error:
+        raise ModelFileError(f"is corrupt: its description is not valid JSON ({error})") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ModelFileError("is corrupt: its description is not valid JSON") from None
     if not isinstance(meta, dict):
@@ -336,14 +301,14 @@ def _check_meta(meta: dict):
         config = TrainingConfig.from_dict(meta["config"])
     except ConfigError as error:
         raise ModelFileError(f"has invalid training settings: {error}"[:300]) from None
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, OverflowError, RecursionError):
         raise ModelFileError("has invalid training settings") from None
     hidden = [layer for layer in config.layers if isinstance(layer, DenseSpec)]
     if len(config.layers) > MAX_HIDDEN_LAYERS:
         raise ModelFileError(f"has too many layers ({len(config.layers)})")
 
-    dataset = check_dataset_name(meta["dataset"])
-    check_dataset_name(config.dataset)
+    dataset = _check_dataset_name(meta["dataset"])
+    _check_dataset_name(config.dataset)
 
     names = meta["class_names"]
     if not isinstance(names, list) or not 2 <= len(names) <= MAX_CLASSES:
@@ -394,11 +359,15 @@ def _check_meta(meta: dict):
     return config, dataset, class_names, input_shape, metrics, expected
 
 
-def check_dataset_name(name: object) -> str:
-    """A dataset name is also written into exported scripts: allow only a safe alphabet."""
-    if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS or not _DATASET_NAME.match(name):
-        raise ModelFileError(f"has a bad dataset name {str(name)[:40]!r}")
-    return name
+def _check_dataset_name(name: object) -> str:
+    """Only canonical names (as we write them) pass: they also go into exported scripts."""
+    try:
+        canonical = normalize_dataset_name(name)
+    except DatasetError as error:
+        raise ModelFileError(f"has a bad dataset name: {error}") from None
+    if canonical != name:
+        raise ModelFileError(f"has a bad dataset name {str(name)[:40]!r} (not {canonical!r})")
+    return canonical
 
 
 def _architecture(config: TrainingConfig, num_classes: int) -> list[dict]:
@@ -417,12 +386,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text[:160]
-
-
 __all__ = [
     "FORMAT", "VERSION", "SUFFIX", "LoadedModel", "save_model", "load_model",
-    "read_model_file", "atomic_write", "check_writable", "check_dataset_name",
+    "read_model_file", "atomic_write", "check_savable", "check_writable",
 ]

@@ -6,11 +6,9 @@ Every bad input must end as exactly one `error: ...` line on stderr with exit co
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -65,7 +63,7 @@ def test_choices_match_the_engine():
     "argv, fragments",
     [
         (["train", "--dataset", "cifar"], ["unknown dataset 'cifar'", "tfds:"]),
-        (["train", "--dataset", "tfds:"], ["unknown dataset"]),
+        (["train", "--dataset", "tfds:"], ["missing dataset name after 'tfds:'"]),
         (["train", "--dataset", "tfds:a'b"], ["unknown dataset"]),
         (["train", "--layers", "128:relu,,64"], ["--layers", "empty layer"]),
         (["train", "--layers", "abc"], ["--layers", "128:relu"]),
@@ -122,7 +120,7 @@ def test_unexpected_exception_is_one_line_internal_error(capsys, monkeypatch):
     monkeypatch.delenv("DENSE_STUDIO_DEBUG", raising=False)
     code, _, err = run(capsys, "evaluate", "x.dsmodel")
     assert code == 1
-    assert_one_line_error(err, "internal error: ZeroDivisionError: oops second line")
+    assert_one_line_error(err, "internal error: ZeroDivisionError: oops (set DENSE_STUDIO_DEBUG=1")
 
 
 def test_ctrl_c_is_one_line_and_exit_130(capsys, monkeypatch):
@@ -185,15 +183,7 @@ def test_python_m_help_is_fast_and_imports_nothing_heavy():
     assert result.returncode == 0, result.stderr
     assert "usage: dense-studio" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "HEAVY", result.stdout
-
-    # Wall time of the real thing; best of three, as the machine is shared.
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "dense_studio", "--help"], capture_output=True,
-                       check=True, timeout=60)
-        times.append(time.perf_counter() - start)
-    assert min(times) < 0.5, times
+    # Its wall time (<= 0.5 s) is measured by benchmarks/bench_cli.py, not here.
 
 
 def test_python_m_bad_input_exits_2_without_traceback():

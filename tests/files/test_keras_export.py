@@ -21,7 +21,7 @@ import pytest
 from dense_studio.cli import main
 from dense_studio.engine import build_model
 from dense_studio.engine.spec import DenseSpec, DropoutSpec, TrainingConfig
-from dense_studio.files.keras_export import export_keras, render_script, weights_path_for
+from dense_studio.files.keras_export import render_script, weights_path_for
 from dense_studio.files.model_file import load_model, save_model
 
 
@@ -142,7 +142,7 @@ def test_cosine_schedule_is_exported(tmp_path):
     source = render_script(load_model(path), "m.weights.npz")
     ast.parse(source)
     assert "import math\n" in source
-    assert "steps = 20 * math.ceil(train_size / 128)" in source
+    assert "steps = 20 * math.ceil(len(train_images) / 128)" in source
     assert "tf.keras.optimizers.schedules.CosineDecay(" in source
     assert "tf.keras.optimizers.Adam(learning_rate=learning_rate)" in source
     # The constant case stays as simple as the reference code.
@@ -150,3 +150,34 @@ def test_cosine_schedule_is_exported(tmp_path):
         model, config.replace(lr_schedule="constant"), "fashion_mnist", tuple("abcdefghij"), None),
         "m.weights.npz")
     assert "import math" not in plain and "Adam(learning_rate=0.001)" in plain
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.07, 0.25])
+def test_script_holds_out_the_runs_validation_samples(tmp_path, monkeypatch, fraction):
+    """The script's data part runs for real (TensorFlow stubbed: it is only imported there)."""
+    import types
+
+    from dense_studio.data import load_dataset
+    from dense_studio.engine.run import split_validation
+
+    config = TrainingConfig(dataset="mnist", layers=(DenseSpec(8, "relu"),),
+                            validation_split=fraction, lr_schedule="cosine", batch_size=100)
+    model = build_model(config.layers, input_shape=(28, 28), num_classes=10, seed=0)
+    path = tmp_path / "m.dsmodel"
+    save_model(model, path, config, "mnist", [str(i) for i in range(10)])
+    source = render_script(load_model(path), "m.weights.npz")
+    data_part = source[: source.index("model = tf.keras.Sequential(")]
+    steps_line = next(line for line in source.splitlines() if line.startswith("steps = "))
+    monkeypatch.setitem(sys.modules, "tensorflow", types.ModuleType("tensorflow"))
+    namespace = {"__file__": str(tmp_path / "m.py")}
+    exec(compile(data_part + steps_line, "m.py", "exec"), namespace)
+
+    dataset = load_dataset("mnist")
+    x_train, y_train, validation = split_validation(dataset.x_train, dataset.y_train, fraction)
+    assert np.array_equal(namespace["train_images"], x_train)
+    assert np.array_equal(namespace["train_labels"], y_train)
+    if fraction == 0:
+        assert namespace["validation"] is None
+    else:
+        assert np.array_equal(namespace["validation"][0], validation[0])
+    assert namespace["steps"] == config.epochs * -(-len(x_train) // 100)
