@@ -11,7 +11,22 @@ from dense_studio.data.catalog import (
     DATASETS, Dataset, normalize_dataset_name, style_for,
 )
 from dense_studio.data.datasets import clear_cache, load_dataset
-from dense_studio.data.preprocess import STYLES, preprocess, read_image
+
+# Pillow loads only when an image is read: model and session files use this package's
+# untrusted-file opener, and their readers (and dense_studio.keras) need no image library.
+_PREPROCESS_NAMES = ("STYLES", "preprocess", "read_image")
+
+
+def __getattr__(name: str):
+    if name in _PREPROCESS_NAMES:
+        import importlib
+
+        module = importlib.import_module("dense_studio.data.preprocess")
+        # Importing the submodule binds "preprocess" to it: bind the functions over it.
+        globals().update({key: getattr(module, key) for key in _PREPROCESS_NAMES})
+        return globals()[name]
+    raise AttributeError(f"module 'dense_studio.data' has no attribute {name!r}")
+
 
 __all__ = [
     "DATASETS",

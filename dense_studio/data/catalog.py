@@ -57,6 +57,11 @@ class Dataset:
         )
 
 
+#: The dataset name of a model trained on other data (e.g. from a script with
+#: dense_studio.keras): model files may record it; there is nothing to load for it.
+CUSTOM_DATASET = "custom"
+
+
 def normalize_dataset_name(name: object) -> str:
     """The canonical name of a dataset, or a one-line :class:`DatasetError`.
 
@@ -97,5 +102,5 @@ def _shown(name: str) -> str:
     return repr(name if len(name) <= 40 else name[:40] + "...")
 
 
-__all__ = ["DATASETS", "Dataset", "MAX_NAME_CHARS", "TFDS_PREFIX", "normalize_dataset_name",
+__all__ = ["CUSTOM_DATASET", "DATASETS", "Dataset", "MAX_NAME_CHARS", "TFDS_PREFIX", "normalize_dataset_name",
            "style_for"]

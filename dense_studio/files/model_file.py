@@ -27,7 +27,7 @@ import numpy as np
 
 from dense_studio import __version__
 from dense_studio.engine.spec import DenseSpec, TrainingConfig, layer_to_dict
-from dense_studio.data.catalog import normalize_dataset_name
+from dense_studio.data.catalog import CUSTOM_DATASET, normalize_dataset_name
 from dense_studio.data.untrusted import UnreadableFile, open_regular_file
 from dense_studio.errors import ConfigError, DatasetError, ModelFileError, one_line
 from dense_studio.files.atomic import atomic_write, check_target, check_writable
@@ -131,7 +131,7 @@ def _meta(config, dataset_name, class_names, input_shape, metrics) -> dict:
         "dataset": dataset_name,
         "class_names": list(class_names),
         "input_shape": [int(n) for n in input_shape],
-        "layers": _architecture(config, len(class_names)),
+        "layers": architecture_of(config, len(class_names)),
         "metrics": None if metrics is None else {str(k): _plain(v) for k, v in metrics.items()},
     }
 
@@ -140,7 +140,7 @@ def _check_savable(meta: dict) -> list[tuple[int, ...]]:
     """Validate what we are about to write exactly as a reader will, so every file we write
     loads back; return the weight shapes it needs."""
     try:
-        return _check_meta(meta)[-1]
+        return check_description(meta)[-1]
     except ModelFileError as error:
         raise ModelFileError(f"cannot save model: it {error}") from None
 
@@ -200,27 +200,27 @@ def _read_archive(archive: NpzReader):
     if archive.size_of("meta.npy") > MAX_META_BYTES + 4096:
         raise ModelFileError("has an oversized description")
 
-    meta_header = _checked_header(archive, "meta.npy", _UINT8, None)
-    meta = _parse_json(archive.read("meta.npy", meta_header).tobytes())
-    config, dataset, class_names, input_shape, metrics, expected = _check_meta(meta)
+    meta_header = checked_header(archive, "meta.npy", _UINT8, None)
+    meta = parse_description(archive.read("meta.npy", meta_header).tobytes())
+    config, dataset, class_names, input_shape, metrics, expected = check_description(meta)
 
     wanted = {"meta.npy", *(f"w{i}.npy" for i in range(len(expected)))}
     if set(names) != wanted:
         missing = sorted(wanted - set(names))
         detail = f"missing {missing[0]}" if missing else "extra weight arrays"
         raise ModelFileError(f"weights do not match the layers ({detail})")
-    headers = [_checked_header(archive, f"w{i}.npy", _FLOAT32, shape)
+    headers = [checked_header(archive, f"w{i}.npy", _FLOAT32, shape)
                for i, shape in enumerate(expected)]
     weights = []
     for i, header in enumerate(headers):
         array = archive.read(f"w{i}.npy", header)
-        if not _all_finite(array):
+        if not all_finite(array):
             raise ModelFileError(f"weight array w{i} contains NaN or infinite values")
         weights.append(array)
     return config, dataset, class_names, input_shape, metrics, weights
 
 
-def _checked_header(archive: NpzReader, name: str, dtype: np.dtype, shape):
+def checked_header(archive: NpzReader, name: str, dtype: np.dtype, shape):
     """The member's header, if it has type ``dtype`` and ``shape`` (None: 1-D, any length)."""
     label = name[:-4]
     header = archive.header(name)
@@ -237,7 +237,7 @@ def _checked_header(archive: NpzReader, name: str, dtype: np.dtype, shape):
     return header
 
 
-def _all_finite(array: np.ndarray) -> bool:
+def all_finite(array: np.ndarray) -> bool:
     """``np.isfinite(array).all()`` a block at a time (no boolean copy of a large array)."""
     flat = array.reshape(-1)
     step = 1 << 18
@@ -265,7 +265,7 @@ def _no_constant(constant: str):
     raise _BadNumber(f"{constant} is not a number a model file may hold")
 
 
-def _parse_json(data: bytes) -> dict:
+def parse_description(data: bytes) -> dict:
     """The description as JSON; every number in it is finite and of sensible size."""
     try:
         meta = json.loads(data.decode("utf-8"), parse_int=_bounded_int,
@@ -279,7 +279,7 @@ def _parse_json(data: bytes) -> dict:
     return meta
 
 
-def _check_meta(meta: dict):
+def check_description(meta: dict):
     """Validate the JSON description; return its parts and the expected weight shapes."""
     if meta.get("format") != FORMAT:
         raise ModelFileError("is not a Dense Studio model file")
@@ -307,8 +307,8 @@ def _check_meta(meta: dict):
     if len(config.layers) > MAX_HIDDEN_LAYERS:
         raise ModelFileError(f"has too many layers ({len(config.layers)})")
 
-    dataset = _check_dataset_name(meta["dataset"])
-    _check_dataset_name(config.dataset)
+    dataset = check_dataset_name(meta["dataset"])
+    check_dataset_name(config.dataset)
 
     names = meta["class_names"]
     if not isinstance(names, list) or not 2 <= len(names) <= MAX_CLASSES:
@@ -333,7 +333,7 @@ def _check_meta(meta: dict):
     units = output.get("units") if isinstance(output, dict) and output.get("type") == "dense" else None
     if isinstance(units, int) and units != len(class_names):
         raise ModelFileError(f"has {len(class_names)} class names but {units} outputs")
-    if layers != _architecture(config, len(class_names)):
+    if layers != architecture_of(config, len(class_names)):
         raise ModelFileError("its layer list does not match its training settings")
 
     metrics = meta["metrics"]
@@ -359,8 +359,11 @@ def _check_meta(meta: dict):
     return config, dataset, class_names, input_shape, metrics, expected
 
 
-def _check_dataset_name(name: object) -> str:
-    """Only canonical names (as we write them) pass: they also go into exported scripts."""
+def check_dataset_name(name: object) -> str:
+    """Only canonical names (as we write them) pass: they also go into exported scripts.
+    ``custom`` marks a model trained on other data."""
+    if name == CUSTOM_DATASET:
+        return name
     try:
         canonical = normalize_dataset_name(name)
     except DatasetError as error:
@@ -370,7 +373,7 @@ def _check_dataset_name(name: object) -> str:
     return canonical
 
 
-def _architecture(config: TrainingConfig, num_classes: int) -> list[dict]:
+def architecture_of(config: TrainingConfig, num_classes: int) -> list[dict]:
     """The full layer list, as stored for people reading the file's description."""
     return [
         {"type": "flatten"},

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
-import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field, fields
@@ -31,18 +31,21 @@ import numpy as np
 from dense_studio import __version__
 from dense_studio.engine.spec import MAX_EPOCHS, TrainingConfig
 from dense_studio.engine.training import EpochEnd
-from dense_studio.errors import ConfigError, ModelFileError
+from dense_studio.data.untrusted import UnreadableFile, open_regular_file
+from dense_studio.errors import ConfigError, ModelFileError, one_line
 from dense_studio.files import model_file
-from dense_studio.files.model_file import (  # the model files' checks, reused (see report)
+from dense_studio.files.model_file import (  # the model files' own checks, reused
     FORMAT as MODEL_FORMAT,
     LoadedModel,
-    _architecture,
-    _check_meta,
-    _parse_json,
-    _read_member,
+    all_finite,
+    architecture_of,
     atomic_write,
     check_dataset_name,
+    check_description,
+    checked_header,
+    parse_description,
 )
+from dense_studio.files.npz import ArchiveError, NpzReader
 
 __all__ = [
     "FORMAT", "VERSION", "SUFFIX", "SessionFileError", "SessionData", "RunData",
@@ -174,7 +177,7 @@ def _model_meta(loaded: LoadedModel) -> dict:
             "created_by": f"dense-studio {__version__}", "config": loaded.config.to_dict(),
             "dataset": loaded.dataset_name, "class_names": list(loaded.class_names),
             "input_shape": [int(n) for n in loaded.input_shape],
-            "layers": _architecture(loaded.config, len(loaded.class_names)),
+            "layers": architecture_of(loaded.config, len(loaded.class_names)),
             "metrics": None if loaded.metrics is None else dict(loaded.metrics)}
 
 
@@ -205,65 +208,58 @@ def read_session(path) -> SessionData:
 
 def _read(path: Path) -> SessionData:
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ModelFileError("no such file") from None
-    except OSError as error:
-        raise ModelFileError(f"cannot read: {error.strerror or error}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelFileError("is a folder, not a session file" if stat.S_ISDIR(info.st_mode)
-                             else "is not a regular file")
-    if info.st_size == 0:
-        raise ModelFileError("is empty, not a session file")
-    if info.st_size > model_file.MAX_FILE_BYTES:
-        raise ModelFileError(f"is too large for a session file ({info.st_size} bytes)")
+        file, size = open_regular_file(path, model_file.MAX_FILE_BYTES + MAX_META_BYTES,
+                                       "a session file")
+    except UnreadableFile as reason:
+        raise ModelFileError(str(reason)) from None
     try:
-        with open(path, "rb") as f, zipfile.ZipFile(f) as archive:
+        with file:
+            archive = NpzReader(file, size, 2 * MAX_RUNS + model_file.MAX_ARRAYS + 2)
             return _read_archive(archive, path)
     except ModelFileError:
         raise
+    except ArchiveError as reason:
+        detail = str(reason)
+        if detail == "is not a zip archive":
+            detail = "is not a Dense Studio session file (not a zip archive)"
+        raise ModelFileError(detail) from None
     except zipfile.BadZipFile:
         raise ModelFileError("is not a Dense Studio session file (not a zip archive)") from None
-    except PermissionError:
-        raise ModelFileError("cannot read: permission denied") from None
     except (OSError, EOFError, zlib.error, ValueError, RuntimeError, NotImplementedError,
-            KeyError, zipfile.LargeZipFile) as error:
-        detail = " ".join(str(error).split())[:160] or type(error).__name__
-        raise ModelFileError(f"is corrupt or truncated ({detail})") from None
+            KeyError, OverflowError, struct.error, zipfile.LargeZipFile) as error:
+        raise ModelFileError(f"is corrupt or truncated ({one_line(error, 160)})") from None
 
 
-def _read_archive(archive: zipfile.ZipFile, path: Path) -> SessionData:
-    infos = archive.infolist()
-    names = [info.filename for info in infos]
-    if len(names) > 2 * MAX_RUNS + model_file.MAX_ARRAYS + 2:
-        raise ModelFileError(f"has too many members ({len(names)})")
-    if len(set(names)) != len(names):
-        raise ModelFileError("has duplicate members")
+def _read_archive(archive: NpzReader, path: Path) -> SessionData:
+    names = archive.names
     if "meta.npy" not in names:
         raise ModelFileError("is not a Dense Studio session file (no 'meta' member)")
     unexpected = [n for n in names if not _MEMBER.match(n)]
     if unexpected:
         raise ModelFileError(f"has unexpected member {unexpected[0][:60]!r}")
-    if sum(i.file_size for i in infos) > model_file.MAX_FILE_BYTES + MAX_META_BYTES:
-        raise ModelFileError("declares more data than a session file may hold")
-    meta = _parse_json(_read_member(archive, "meta.npy", _UINT8, None, MAX_META_BYTES).tobytes())
+    if archive.size_of("meta.npy") > MAX_META_BYTES + 4096:
+        raise ModelFileError("has an oversized description")
+    meta_header = checked_header(archive, "meta.npy", _UINT8, None)
+    meta = parse_description(archive.read("meta.npy", meta_header).tobytes())
     shapes = _check_meta_shapes(meta)
     if set(names) != {"meta.npy", *(f"{name}.npy" for name in shapes)}:
         missing = sorted({f"{name}.npy" for name in shapes} - set(names))
         raise ModelFileError(f"members do not match its description "
                              f"({'missing ' + missing[0][:-4] if missing else 'extra arrays'})")
-    arrays = {}
+    # Every header against the description before any array is read.
+    headers = {}
     for name, shape in shapes.items():
         dtype = _FLOAT64 if name.startswith("b") else _FLOAT32
-        if name.startswith("w"):
-            array = _read_member(archive, f"{name}.npy", dtype, shape, None)
-        else:
-            size = math.prod(shape)
-            array = _read_member(archive, f"{name}.npy", dtype, None, size)
-            if array.size != size:
-                raise ModelFileError(f"array {name} holds {array.size} values, not {size}")
-            array = array.reshape(shape)
-        if not np.isfinite(array).all():
+        header = checked_header(archive, f"{name}.npy", dtype,
+                                shape if name.startswith("w") else None)
+        if not name.startswith("w") and header.shape != (math.prod(shape),):
+            raise ModelFileError(f"array {name} holds {math.prod(header.shape)} values, "
+                                 f"not {math.prod(shape)}")
+        headers[name] = header
+    arrays = {}
+    for name, shape in shapes.items():
+        array = archive.read(f"{name}.npy", headers[name]).reshape(shape)
+        if not all_finite(array):
             raise ModelFileError(f"array {name} contains NaN or infinite values")
         arrays[name] = array
     return _build(meta, arrays, path)
@@ -292,7 +288,7 @@ def _check_meta_shapes(meta: dict) -> dict:
         if not isinstance(meta["model"], dict):
             raise ModelFileError("has a bad 'model' field")
         try:
-            *_, expected = _check_meta(meta["model"])
+            *_, expected = check_description(meta["model"])
         except ModelFileError as error:
             raise ModelFileError(f"its model {error}"[:300]) from None
         shapes.update({f"w{i}": tuple(s) for i, s in enumerate(expected)})
@@ -374,7 +370,7 @@ def _source(data: Any) -> InputSource:
 def _build(meta: dict, arrays: dict, path: Path) -> SessionData:
     model = None
     if meta["model"] is not None:
-        config, dataset, class_names, input_shape, metrics, expected = _check_meta(meta["model"])
+        config, dataset, class_names, input_shape, metrics, expected = check_description(meta["model"])
         from dense_studio.engine import build_model  # heavier; only when there is a model
 
         built = build_model(config.layers, input_shape=input_shape,

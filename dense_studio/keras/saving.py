@@ -15,6 +15,7 @@ import os
 import warnings
 from pathlib import Path
 
+from dense_studio.data.catalog import CUSTOM_DATASET
 from dense_studio.engine import layers as _engine_layers
 from dense_studio.engine.optimizers import LearningRateSchedule
 from dense_studio.engine.spec import ACTIVATIONS, DenseSpec, DropoutSpec, TrainingConfig
@@ -24,7 +25,6 @@ from dense_studio.keras._unsupported import module_getattr
 
 FILE_LAYOUT = "Flatten → Dense/Dropout layers → Dense(classes, activation='softmax')"
 KERAS_SUFFIXES = (".keras", ".h5", ".hdf5")
-CUSTOM_DATASET = "custom"  # the dataset a model of other classes is recorded with
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, *, dataset=None) -> Path:

@@ -19,7 +19,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from dense_studio.data.datasets import Dataset, normalize_name
+from dense_studio.data.catalog import Dataset, normalize_dataset_name as normalize_name
 from dense_studio.engine.run import Run, prepare_run
 from dense_studio.engine.spec import DenseSpec, LayerSpec, TrainingConfig
 from dense_studio.engine.training import BatchEnd, EpochEnd, TrainingControl, TrainingEnd

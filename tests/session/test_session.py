@@ -168,13 +168,17 @@ def test_no_event_when_nothing_changes(small_session):
     assert log.types() == []
 
 
-def test_a_model_file_names_its_dataset_in_any_spelling(small_session, tmp_path, fashion):
+def test_a_model_file_brings_its_dataset_and_only_canonical_names_are_written(
+        small_session, tmp_path, fashion):
     session = small_session
     session.train()
     model = session.model
     path = tmp_path / "m.dsmodel"
-    save_model(model.predictor, path, model.config.replace(dataset="Fashion-MNIST"),
-               "Fashion-MNIST", model.class_names, {"epochs_trained": 2})
+    with pytest.raises(ModelFileError, match="bad dataset name"):
+        save_model(model.predictor, path, model.config.replace(dataset="Fashion-MNIST"),
+                   "Fashion-MNIST", model.class_names, {"epochs_trained": 2})
+    save_model(model.predictor, path, model.config, "fashion_mnist", model.class_names,
+               {"epochs_trained": 2})
     other = Session(dataset="mnist")
     other.open_model(path)
     assert other.dataset_name == "fashion_mnist"

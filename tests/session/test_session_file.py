@@ -198,7 +198,7 @@ def hostile_cases(good: Path, tmp: Path) -> dict:
     header = io.BytesIO()
     np.lib.format.write_array_header_1_0(
         header, {"descr": "<f8", "fortran_order": False, "shape": (2**40,)})
-    with_member("giant-declared-shape", "bad shape", "b0.npy", header.getvalue() + b"\0" * 64)
+    with_member("giant-declared-shape", "holds 1099511627776 values", "b0.npy", header.getvalue() + b"\0" * 64)
     return cases
 
 
