@@ -80,7 +80,7 @@ class _MatrixGrid(QWidget):
         painter.setFont(bold)
         painter.drawText(QRectF(area.left(), 2, area.width(), line), Qt.AlignmentFlag.AlignHCenter,
                          tr("predicted class →"))
-        painter.translate(2, area.center().y())
+        painter.translate(QPointF(2, area.center().y()))
         painter.rotate(-90)
         painter.drawText(QRectF(-area.height() / 2, 0, area.height(), line),
                          Qt.AlignmentFlag.AlignHCenter, tr("true class →"))
@@ -89,7 +89,7 @@ class _MatrixGrid(QWidget):
             painter.drawText(QRectF(line + 6, area.top() + i * side, area.left() - line - 12, side),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
             painter.save()
-            painter.translate(area.left() + (i + 0.5) * side, area.top() - 4)
+            painter.translate(QPointF(area.left() + (i + 0.5) * side, area.top() - 4))
             painter.rotate(-90)
             painter.drawText(QRectF(0, -line / 2, area.top() - line - 10, line),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)

@@ -33,6 +33,7 @@ from dense_studio.ui.inside import palette
 from dense_studio.ui.inside.array_view import ArrayView
 from dense_studio.ui.inside.strings import tr, trf
 from dense_studio.ui.inside.unit_panel import UnitPanel, input_name
+from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
 
@@ -220,9 +221,8 @@ class LayerMathView(QWidget):
                 self._input_name(i, r), self._unit_name(i, c)))
             block.rows["b"].set_array(bias, diverging, lambda _r, c, i=index, b=bias: trf(
                 "b[%1] = %2: the bias of %3", c, _value(b[c]), self._unit_name(i, c)))
-            block.formula.setText(trf(
-                "<b>z = x·W + b</b>: %1 &nbsp;&nbsp; <b>a = %2(z)</b>", _formula(step),
-                step.activation))
+            block.formula.setText(f"<b>z = x·W + b</b>: {_formula(step)} &nbsp;&nbsp; "
+                                  f"<b>a = {step.activation}(z)</b>")
 
     def _fill_input(self, block: _LayerBlock, math: Optional[LayerMath]) -> None:
         index = block.index
@@ -231,7 +231,7 @@ class LayerMathView(QWidget):
                 view.set_array(None, diverging)
             return
         x_colors = palette.gray_rgb if index == 0 else diverging
-        block.x_view.set_array(math.x[:, np.newaxis], x_colors, lambda r, _c: trf(
+        block.x_view.set_array(math.x[:, np.newaxis], x_colors, lambda r, _c: fill(
             "x[%1] = %2: %3", r, _value(math.x[r]), self._input_name(index, r)))
         block.rows["z"].set_array(math.z, diverging, lambda _r, c: trf(
             "z[%1] = %2: the weighted sum of %3's inputs plus its bias", c,
@@ -309,7 +309,7 @@ class LayerMathView(QWidget):
             block.setTitle(trf("Layer %1: %2, %3 units, %4", block.index + 1, step.name,
                                step.units, step.activation))
             block.labels["x"].setText("x")
-            block.labels["W"].setText(trf("W %1", format_shape(step.kernel.shape)))
+            block.labels["W"].setText(f"W {format_shape(step.kernel.shape)}")
             block.labels["b"].setText("b")
             block.labels["z"].setText("z")
             block.labels["a"].setText(f"a = {step.activation}(z)")

@@ -123,7 +123,7 @@ class MistakesGallery(QWidget):
         for item in self._items:
             entry = QListWidgetItem(QIcon(thumbnail(self._images[item.index],
                                                     item.true == item.predicted)),
-                                    trf("#%1\n%2 %", item.index, f"{100 * item.confidence:.0f}"))
+                                    f"#{item.index}\n{100 * item.confidence:.0f} %")
             entry.setData(Qt.ItemDataRole.UserRole, item.index)
             entry.setToolTip(self._describe(item))
             self.list.addItem(entry)

@@ -76,7 +76,7 @@ class ReplaySlider(QWidget):
     def retranslate(self) -> None:
         epoch = self.epoch()
         if epoch is None:
-            self.caption.setText(tr("Epoch –"))
+            self.caption.setText(trf("Epoch %1 (latest)", "–"))
         elif self.is_live():
             self.caption.setText(trf("Epoch %1 (latest)", f"{epoch:g}"))
         else:

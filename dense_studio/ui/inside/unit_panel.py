@@ -18,6 +18,7 @@ from dense_studio.insight.weight_images import symmetric_limit
 from dense_studio.ui.inside import palette
 from dense_studio.ui.inside.array_view import ArrayView
 from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.messages import fill
 
 
 def input_name(index: int, layer: int, image_shape: Optional[tuple]) -> str:
@@ -108,7 +109,7 @@ class UnitPanel(QWidget):
                                     colors, describe_weight)
         if detail is None:
             self.product_view.set_array(None, colors)
-            self.numbers.setText(trf("b = %1", _v(step.bias[unit])) + "<br>"
+            self.numbers.setText(f"b = {_v(step.bias[unit])}" + "<br>"
                                  + tr("Draw or pick an image to see z and a."))
             self.pushes.clear()
             return
@@ -125,11 +126,11 @@ class UnitPanel(QWidget):
             lambda a: palette.diverging_rgb(a, product_limit), describe_product)
         total = float(product.sum(dtype=np.float64))
         self.numbers.setText(
-            trf("b = %1", _v(detail.bias)) + "<br>"
+            f"b = {_v(detail.bias)}" + "<br>"
             + trf("z = Σ weight × input + b = %1 + %2 = <b>%3</b>", _v(total),
                   _v(detail.bias) if detail.bias >= 0 else f"({_v(detail.bias)})",
                   _v(detail.z)) + "<br>"
-            + trf("a = %1(z) = <b>%2</b>", step.activation, _v(detail.a)))
+            + f"a = {step.activation}(z) = <b>{_v(detail.a)}</b>")
         self.pushes.setText(self._pushes_text(detail, layer, shape))
 
     @staticmethod
@@ -138,7 +139,7 @@ class UnitPanel(QWidget):
             if not len(indices):
                 return "&nbsp;&nbsp;" + tr("(none)")
             return "<br>".join(
-                "&nbsp;&nbsp;" + trf("%1: %2 × %3 = %4", input_name(i, layer, shape),
+                "&nbsp;&nbsp;" + fill("%1: %2 × %3 = %4", input_name(i, layer, shape),
                                      _v(detail.weights[i]),
                                      _v(detail.inputs[i]),
                                      f"{detail.contributions[i]:+.3g}")
