@@ -68,10 +68,10 @@ class TestReport:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(totals > 0, np.diag(matrix) / np.maximum(totals, 1), np.nan)
 
-    def cell(self, true: int, predicted: int) -> list[TestItem]:
+    def cell(self, true: int, predicted: int, limit: Optional[int] = None) -> list[TestItem]:
         """The test images of class ``true`` predicted as ``predicted``, most confident first."""
         where = np.flatnonzero((self.labels == true) & (self.predicted == predicted))
-        return self._items(where)
+        return self._items(where, limit)
 
     def mistakes(self, limit: Optional[int] = None) -> list[TestItem]:
         """Wrong predictions, most confident first."""

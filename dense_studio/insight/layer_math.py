@@ -45,7 +45,8 @@ class LayerMath:
 @dataclass(frozen=True, eq=False)
 class UnitDetail:
     """Unit ``unit`` of a layer: its incoming ``weights`` (column ``unit`` of the kernel),
-    ``bias``, ``z`` and ``a``; ``contributions`` = weight × input for every input, and the
+    ``bias``, ``z`` and ``a``; the layer's ``inputs`` and ``contributions`` = weight × input
+    for every input, and the
     inputs that push z ``up`` / ``down`` most (indices, strongest first)."""
 
     unit: int
@@ -53,6 +54,7 @@ class UnitDetail:
     bias: float
     z: float
     a: float
+    inputs: np.ndarray
     contributions: np.ndarray
     up: np.ndarray
     down: np.ndarray
@@ -89,7 +91,7 @@ def unit_detail(layer: LayerMath, unit: int, top: int = 5) -> UnitDetail:
     up = [int(i) for i in order[::-1][:top] if contributions[i] > 0]
     down = [int(i) for i in order[:top] if contributions[i] < 0]
     return UnitDetail(unit, weights, float(layer.bias[unit]), float(layer.z[unit]),
-                      float(layer.a[unit]), contributions, np.array(up, np.int64),
+                      float(layer.a[unit]), layer.x, contributions, np.array(up, np.int64),
                       np.array(down, np.int64))
 
 

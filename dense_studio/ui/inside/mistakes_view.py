@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -31,6 +31,7 @@ from dense_studio.ui.names import name_widget
 
 #: Thumbnails listed at most (the rest are counted): building thousands costs seconds.
 MAX_SHOWN = 60
+CHUNK = 6  # thumbnails added per event-loop pass
 THUMB = 56
 
 
@@ -59,6 +60,10 @@ class MistakesGallery(QWidget):
         self._cell: Optional[tuple[int, int]] = None
         self._items: list[TestItem] = []
         self._total = 0
+        self._next = 0
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.timeout.connect(self._add_some)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.back = QPushButton()
@@ -109,25 +114,36 @@ class MistakesGallery(QWidget):
         return self._names[index] if index < len(self._names) else str(index)
 
     def _fill(self) -> None:
+        self._more.stop()
         self.list.clear()
         report = self._report
         if report is None or self._images is None:
             self._items, self._total = [], 0
         else:
             if self._cell is None:
-                everything = report.mistakes()
+                self._total = int((report.labels != report.predicted).sum())
+                self._items = report.mistakes(MAX_SHOWN)
             else:
-                everything = report.cell(*self._cell)
-            self._total = len(everything)
-            self._items = everything[:MAX_SHOWN]
-        for item in self._items:
+                self._total = int(report.matrix()[self._cell])
+                self._items = report.cell(*self._cell, limit=MAX_SHOWN)
+        self._next = 0
+        self._add_some()
+        self.retranslate()
+
+    def _add_some(self) -> None:
+        """Add the next few thumbnails, then let the event loop run: listing 60 at once
+        would hold the GUI thread for tens of milliseconds."""
+        stop = min(self._next + CHUNK, len(self._items))
+        for item in self._items[self._next:stop]:
             entry = QListWidgetItem(QIcon(thumbnail(self._images[item.index],
                                                     item.true == item.predicted)),
                                     f"#{item.index}\n{100 * item.confidence:.0f} %")
             entry.setData(Qt.ItemDataRole.UserRole, item.index)
             entry.setToolTip(self._describe(item))
             self.list.addItem(entry)
-        self.retranslate()
+        self._next = stop
+        if stop < len(self._items):
+            self._more.start()
 
     def _describe(self, item: TestItem) -> str:
         mark = tr("✓ right") if item.true == item.predicted else tr("✗ wrong")

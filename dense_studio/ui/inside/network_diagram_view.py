@@ -7,8 +7,8 @@ and more opaque the larger it is (relative to the largest shown between the same
 layers). The current input's activations colour the units. Hover a connection for its
 weight, a unit for its bias and activation.
 
-The connections are painted once per set of weights into a cached pixmap; a new input only
-repaints the units on top.
+The connections are painted once per set of weights into a cached image, in a worker thread
+(about 50 ms for a thousand of them); a new input only repaints the units on top.
 """
 
 from __future__ import annotations
@@ -17,8 +17,20 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLineF,
+    QObject,
+    QPointF,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from dense_studio.insight.diagram import Column, diagram_columns, shown_kernel
@@ -31,6 +43,8 @@ from dense_studio.ui.names import name_widget
 
 MARGIN = 12
 HOVER_PIXELS = 4.0
+#: Line widths / opacities drawn (strength rounded to one of these steps).
+STRENGTH_STEPS = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +59,43 @@ class Edges:
     where: np.ndarray  # (n, 3) int: layer, input index, unit index
 
 
+def render_edges(width: int, height: int, ratio: float, edges: Edges) -> QImage:
+    """The connections on white, one pen per sign and strength step (any thread: QImage
+    painting needs no GUI thread)."""
+    image = QImage(int(width * ratio), int(height * ratio), QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(ratio)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    steps = np.minimum((edges.strength * STRENGTH_STEPS).astype(np.int64), STRENGTH_STEPS - 1)
+    positive = edges.weight > 0
+    for sign, base in ((False, palette.NEGATIVE), (True, palette.POSITIVE)):
+        for step in range(STRENGTH_STEPS):
+            chosen = np.flatnonzero((steps == step) & (positive == sign))
+            if not len(chosen):
+                continue
+            strength = (step + 0.5) / STRENGTH_STEPS
+            color = QColor(base)
+            color.setAlpha(int(30 + 225 * strength))
+            painter.setPen(QPen(color, 1 + int(3 * strength)))
+            painter.drawLines([QLineF(*edges.start[k], *edges.end[k]) for k in chosen])
+    painter.end()
+    return image
+
+
+class _Bridge(QObject):
+    done = Signal(object, object)  # geometry key, QImage
+
+
+class _RenderJob(QRunnable):
+    def __init__(self, bridge: _Bridge, key, width: int, height: int, ratio: float,
+                 edges: Edges) -> None:
+        super().__init__()
+        self._bridge, self._args, self._key = bridge, (width, height, ratio, edges), key
+
+    def run(self) -> None:
+        self._bridge.done.emit(self._key, render_edges(*self._args))
+
+
 class NetworkDiagramView(QWidget):
     """``networkDiagram``: the network's units and connections for the current weights."""
 
@@ -57,7 +108,13 @@ class NetworkDiagramView(QWidget):
         self._values: Optional[list[np.ndarray]] = None  # input, then each layer's a
         self._centers: list[np.ndarray] = []
         self._edges: Optional[Edges] = None
-        self._pixmap: Optional[QPixmap] = None
+        self._image: Optional[QImage] = None  # the connections, drawn in a worker thread
+        self._image_key: Optional[tuple] = None
+        self._rendering: Optional[tuple] = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._bridge = _Bridge(self)
+        self._bridge.done.connect(self._rendered)
         self._geometry_key: Optional[tuple] = None
         self._version = 0  # counts set_network calls: the cache key of the geometry
         self.setMouseTracking(True)
@@ -103,7 +160,6 @@ class NetworkDiagramView(QWidget):
         if key == self._geometry_key:
             return
         self._geometry_key = key
-        self._pixmap = None
         self._centers, self._edges = [], None
         if self._network is None:
             return
@@ -139,27 +195,30 @@ class NetworkDiagramView(QWidget):
                                 np.concatenate(strengths)[order],
                                 np.concatenate(where)[order])
 
-    def _edge_pixmap(self) -> QPixmap:
-        if self._pixmap is not None:
-            return self._pixmap
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        edges = self._edges
-        if edges is not None:
-            negative, positive = QColor(palette.NEGATIVE), QColor(palette.POSITIVE)
-            for (x0, y0), (x1, y1), w, s in zip(edges.start, edges.end, edges.weight,
-                                                edges.strength):
-                color = QColor(positive if w > 0 else negative)
-                color.setAlpha(int(30 + 225 * s))
-                painter.setPen(QPen(color, 0.3 + 3.2 * s))
-                painter.drawLine(QPointF(x0, y0), QPointF(x1, y1))
-        painter.end()
-        self._pixmap = pixmap
-        return pixmap
+    def _edge_image(self) -> Optional[QImage]:
+        """The connections as drawn for the current geometry, or None while they are
+        being drawn in the background (they take ~50 ms: too long for the GUI thread)."""
+        key = self._geometry_key
+        if self._image_key == key:
+            return self._image
+        if self._rendering != key and self._edges is not None:
+            self._rendering = key
+            ratio = self.devicePixelRatioF()
+            self._pool.start(_RenderJob(self._bridge, key, self.width(), self.height(), ratio,
+                                        self._edges))
+        return None
+
+    def _rendered(self, key, image: QImage) -> None:
+        if key == self._geometry_key:
+            self._image, self._image_key = image, key
+            self.update()
+
+    def wait_rendered(self) -> None:
+        """Until the connections are drawn (screenshots, tests)."""
+        self._ensure_geometry()
+        self._edge_image()
+        self._pool.waitForDone()
+        QCoreApplication.processEvents()
 
     # -- painting --------------------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
@@ -171,7 +230,9 @@ class NetworkDiagramView(QWidget):
             painter.end()
             return
         self._ensure_geometry()
-        painter.drawPixmap(0, 0, self._edge_pixmap())
+        image = self._edge_image()
+        if image is not None:
+            painter.drawImage(QRectF(self.rect()), image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         radius = self._radius()
         line = self.fontMetrics().height()

@@ -65,6 +65,7 @@ class InsidePanel(QWidget):
         self._pending_input: Optional[tuple] = None
         self._test_images: Optional[np.ndarray] = None
         self._latest_report: Optional[TestReport] = None
+        self._report: Optional[TestReport] = None  # the shown weights' report, when ready
         self._stale: set[str] = set()
 
         self.layer_math = LayerMathView()
@@ -197,7 +198,7 @@ class InsidePanel(QWidget):
         network = self.history[position] if len(self.history) else None
         if network is self._network:
             return
-        self._network = network
+        self._network, self._report = network, None
         self._stale.update(("math", "images", "diagram", "results"))
         self._refresh()
         self._evaluate()
@@ -206,11 +207,12 @@ class InsidePanel(QWidget):
         latest = self.history.latest
         if latest is not None and latest is not self._network:
             self.evaluator.request(latest)  # the newest weights' accuracy, for testEvaluated
+        self._report = None
         if self._network is None or not self.evaluator.has_data():
             self.confusion.set_report(None)
             self.mistakes.set_report(None)
             return
-        if self.evaluator.request(self._network) is None:
+        if self.evaluator.request(self._network) is None and self._report is None:
             self.confusion.set_report(None, evaluating=True)
             self.mistakes.set_report(None)
 
@@ -218,9 +220,11 @@ class InsidePanel(QWidget):
         if network is self.history.latest:
             self._latest_report = report
             self.testEvaluated.emit(report)
-        if network is self._network and report is not self.confusion.report():
-            self.confusion.set_report(report)
-            self.mistakes.set_report(report)
+        if network is self._network:
+            self._report = report
+            self.confusion.set_report(report)  # cheap: counts and a repaint
+            self._stale.add("results")  # the gallery's thumbnails: when it is shown
+            self._refresh()
 
     def _apply_input(self) -> None:
         self._since_input.start()
@@ -247,7 +251,9 @@ class InsidePanel(QWidget):
                 self.diagram.set_network(network, names)
                 self._stale.discard("diagram")
             self.diagram.set_values(self._diagram_values())
-        self._stale.discard("results")
+        elif key == "results" and "results" in self._stale:
+            self.mistakes.set_report(self._report)
+            self._stale.discard("results")
 
     def _diagram_values(self) -> Optional[list[np.ndarray]]:
         if self._network is None or self._image is None:

@@ -54,6 +54,7 @@ def test_a_cell_lists_its_images_and_a_click_puts_one_on_the_canvas(qtbot, panel
     assert all(t == true and p == predicted for _i, t, p, _c in items)
     confidences = [c for *_rest, c in items]
     assert confidences == sorted(confidences, reverse=True)
+    qtbot.waitUntil(lambda: gallery.list.count() == len(items))  # added a few at a time
     entry = gallery.list.item(0)
     assert "top three" in entry.toolTip()
     with qtbot.waitSignal(panel.testImageChosen) as chosen:
