@@ -73,7 +73,7 @@ class MistakesGallery(QWidget):
         self.list.setObjectName("mistakesList")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 64, THUMB + 44))
+        self.list.setGridSize(QSize(THUMB + 30, THUMB + 40))
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setWordWrap(True)

@@ -164,10 +164,10 @@ class NetworkDiagramView(QWidget):
         if self._network is None:
             return
         line = self.fontMetrics().height()
-        top, bottom = MARGIN + 2 * line, self.height() - MARGIN - line - 4
+        top, bottom = MARGIN + 2 * line + 10, self.height() - MARGIN - line - 4
         right_room = max((self.fontMetrics().horizontalAdvance(n) for n in self._class_names),
                          default=0) + 14
-        left, right = MARGIN + 30, self.width() - MARGIN - min(right_room, self.width() // 4)
+        left, right = MARGIN + 50, self.width() - MARGIN - min(right_room, self.width() // 4)
         count = len(self._columns)
         xs = np.linspace(left, right, count) if count > 1 else np.array([left])
         for x, column in zip(xs, self._columns):
@@ -246,7 +246,7 @@ class NetworkDiagramView(QWidget):
             x = float(centers[0, 0]) if len(centers) else 0.0
             painter.setPen(text)
             title = self._column_title(index, column)
-            box = QRectF(x - 80, MARGIN - 4, 160, 2 * line + 2)
+            box = QRectF(max(0.0, x - 80), MARGIN - 4, 160, 2 * line + 6)
             painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, title)
             if column.hidden:
                 painter.setPen(QColor(palette.MUTED))

@@ -82,7 +82,7 @@ class ReplaySlider(QWidget):
         else:
             self.caption.setText(trf("Epoch %1 (replay)", f"{epoch:g}"))
         nbytes, budget, thinned = self._memory
-        text = trf("weights of %1 epochs kept: %2 of %3", len(self._epochs),
+        text = trf("epochs kept for the replay: %1 (%2 of the %3 budget)", len(self._epochs),
                    format_bytes(nbytes), format_bytes(budget))
         if thinned:
             text += " " + tr("(every other epoch let go to stay within it)")

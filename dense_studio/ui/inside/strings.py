@@ -148,8 +148,8 @@ ZH_TW: dict[str, str] = {
         '整個神經網路：單元，以及依權重上色的連線。',
     'How well the network does on the test images, and where it goes wrong.':
         '神經網路在測試圖片上的表現，以及它錯在哪裡。',
-    'weights of %1 epochs kept: %2 of %3':
-        '保留了 %1 輪的權重：%2，上限 %3',
+    'epochs kept for the replay: %1 (%2 of the %3 budget)':
+        '為重播保留的訓練輪數：%1（%2，上限 %3）',
     'Replay the training: move back to see the weight images, the diagram and the test results as they were after that epoch. At the right end it follows training live.':
         '重播訓練過程：往回拖曳，可以看到那一輪結束時的權重圖、網路圖和測試結果。拖到最右邊時會即時跟著訓練更新。',
     'The weights after each epoch are kept in memory for the replay, up to this budget.':

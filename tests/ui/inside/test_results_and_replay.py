@@ -73,7 +73,7 @@ def test_the_slider_replays_the_weights_and_the_matrix_of_an_epoch(qtbot, panel,
     slider = panel.replay
     assert slider.slider.objectName() == slider.slider.accessibleName() == "replaySlider"
     assert panel.history.epochs == [0.0, 1.0, 2.0] and slider.is_live()
-    assert "3 epochs" in slider.memory.text() and "64.00 MB" in slider.memory.text()
+    assert "replay: 3 (" in slider.memory.text() and "64.00 MB" in slider.memory.text()
     live_matrix = wait_for_matrix(qtbot, panel)
     panel.tabs.setCurrentWidget(panel.weight_images)
     slider.set_position(0)
