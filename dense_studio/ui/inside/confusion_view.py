@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidge
 
 from dense_studio.insight.evaluation import TestReport
 from dense_studio.ui.inside import palette
-from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.inside.strings import Retranslating, tr, trf
 from dense_studio.ui.messages import format_count
 from dense_studio.ui.names import name_widget
 
@@ -160,7 +160,7 @@ class _MatrixGrid(QWidget):
             self.cellClicked.emit(*cell)
 
 
-class ConfusionMatrixView(QWidget):
+class ConfusionMatrixView(Retranslating, QWidget):
     """``confusionMatrix``: counts on the test split for the weights shown."""
 
     cellChosen = Signal(int, int)  # true class, predicted class
@@ -251,8 +251,3 @@ class ConfusionMatrixView(QWidget):
                                 "predicted. The diagonal counts the right answers; any other "
                                 "cell is one kind of mistake."))
         self.grid.update()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

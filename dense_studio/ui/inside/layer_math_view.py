@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -31,7 +31,7 @@ from dense_studio.insight.network import Network
 from dense_studio.insight.weight_images import symmetric_limit
 from dense_studio.ui.inside import palette
 from dense_studio.ui.inside.array_view import ArrayView
-from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.inside.strings import Retranslating, tr, trf
 from dense_studio.ui.inside.unit_panel import UnitPanel, input_name
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
@@ -88,7 +88,7 @@ class _LayerBlock(QGroupBox):
             view.set_highlight(where)
 
 
-class LayerMathView(QWidget):
+class LayerMathView(Retranslating, QWidget):
     """``layerMath``: the computation of every Dense layer for the current input."""
 
     unitChosen = Signal(int, int)  # layer, unit
@@ -320,10 +320,6 @@ class LayerMathView(QWidget):
             for name in ("b", "z", "a"):
                 block.rows[name].setToolTip(tips[name])
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def _formula(step) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from dense_studio.insight.evaluation import TestItem, TestReport
 from dense_studio.ui.inside import palette
-from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.inside.strings import Retranslating, tr, trf
 from dense_studio.ui.messages import format_count
 from dense_studio.ui.names import name_widget
 
@@ -46,7 +46,7 @@ def thumbnail(image: np.ndarray, right: bool) -> QPixmap:
     return pixmap
 
 
-class MistakesGallery(QWidget):
+class MistakesGallery(Retranslating, QWidget):
     """``mistakesGallery``: the most confident mistakes, or one confusion cell's images."""
 
     testImageChosen = Signal(int)
@@ -128,7 +128,7 @@ class MistakesGallery(QWidget):
                 self._items = report.cell(*self._cell, limit=MAX_SHOWN)
         self._next = 0
         self._add_some()
-        self.retranslate()
+        self._retitle()
 
     def _add_some(self) -> None:
         """Add the next few thumbnails, then let the event loop run: listing 60 at once
@@ -157,6 +157,9 @@ class MistakesGallery(QWidget):
         self.testImageChosen.emit(int(entry.data(Qt.ItemDataRole.UserRole)))
 
     def retranslate(self) -> None:
+        self._fill()  # the thumbnails' tooltips are texts too
+
+    def _retitle(self) -> None:
         self.back.setText(tr("Show all mistakes"))
         self.back.setVisible(self._cell is not None)
         more = ""
@@ -176,8 +179,3 @@ class MistakesGallery(QWidget):
         self.list.setToolTip(tr("Each image with the network's confidence in its answer. "
                                 "Hover for its top three classes; click to put it on the "
                                 "canvas."))
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._fill()
-        super().changeEvent(event)

@@ -37,7 +37,7 @@ from dense_studio.insight.diagram import Column, diagram_columns, shown_kernel
 from dense_studio.insight.network import Network
 from dense_studio.insight.weight_images import symmetric_limit
 from dense_studio.ui.inside import palette
-from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.inside.strings import Retranslating, tr, trf
 from dense_studio.ui.inside.unit_panel import input_name
 from dense_studio.ui.names import name_widget
 
@@ -96,7 +96,7 @@ class _RenderJob(QRunnable):
         self._bridge.done.emit(self._key, render_edges(*self._args))
 
 
-class NetworkDiagramView(QWidget):
+class NetworkDiagramView(Retranslating, QWidget):
     """``networkDiagram``: the network's units and connections for the current weights."""
 
     def __init__(self, parent=None) -> None:
@@ -352,8 +352,3 @@ class NetworkDiagramView(QWidget):
                            "colour is their activation for the current input. Hover a line or a "
                            "unit for its numbers."))
         self.update()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

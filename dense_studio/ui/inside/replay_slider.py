@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 from dense_studio.engine.describe import format_bytes
-from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.inside.strings import Retranslating, tr, trf
 from dense_studio.ui.names import name_widget
 
 
-class ReplaySlider(QWidget):
+class ReplaySlider(Retranslating, QWidget):
     """``replaySlider``: chooses one of the kept epochs. ``positionChosen(position)``."""
 
     positionChosen = Signal(int)
@@ -92,8 +92,3 @@ class ReplaySlider(QWidget):
                                   "At the right end it follows training live."))
         self.memory.setToolTip(tr("The weights after each epoch are kept in memory for the "
                                   "replay, up to this budget."))
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

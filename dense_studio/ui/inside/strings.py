@@ -9,12 +9,12 @@ into zh_TW.json (the keys are the English texts) and delete the table.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from dense_studio.ui import i18n
 from dense_studio.ui.messages import fill
 
-__all__ = ["tr", "trf", "language", "ZH_TW"]
+__all__ = ["tr", "trf", "language", "Retranslating", "ZH_TW"]
 
 
 def tr(text: str) -> str:
@@ -30,6 +30,16 @@ def _fallback(text: str, translated: str) -> str:
     if translated == text and language() == "zh_TW":
         return ZH_TW.get(text, text)
     return translated
+
+
+class Retranslating:
+    """Mixin for a widget (put it before QWidget): calls ``self.retranslate()`` when the
+    application's language changes."""
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 def language() -> str:

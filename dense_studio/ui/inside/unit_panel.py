@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from dense_studio.insight.layer_math import UnitDetail
@@ -17,7 +17,7 @@ from dense_studio.insight.network import Network
 from dense_studio.insight.weight_images import symmetric_limit
 from dense_studio.ui.inside import palette
 from dense_studio.ui.inside.array_view import ArrayView
-from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.inside.strings import Retranslating, tr, trf
 from dense_studio.ui.messages import fill
 
 
@@ -35,7 +35,7 @@ def _v(value: float) -> str:
     return f"{value:.3g}"
 
 
-class UnitPanel(QWidget):
+class UnitPanel(Retranslating, QWidget):
     """Shows the unit chosen in ``layerMath``."""
 
     def __init__(self, parent=None) -> None:
@@ -67,7 +67,7 @@ class UnitPanel(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.numbers)
         layout.addWidget(self.pushes, 1)
-        self._retranslate()
+        self.retranslate()
 
     def detail(self) -> Optional[UnitDetail]:
         return self._shown[2]
@@ -148,7 +148,7 @@ class UnitPanel(QWidget):
         return (f"<b>{tr('Pushes it up most (weight × input):')}</b><br>{lines(detail.up)}<br>"
                 f"<b>{tr('Pushes it down most:')}</b><br>{lines(detail.down)}")
 
-    def _retranslate(self) -> None:
+    def retranslate(self) -> None:
         self.weights_caption.setText(tr("Incoming weights"))
         self.product_caption.setText(tr("Weight × input"))
         self.weights_view.setToolTip(tr("The weights into this unit. For the first layer they "
@@ -158,8 +158,3 @@ class UnitPanel(QWidget):
                                         "They add up (with the bias) to the unit's z."))
         self.legend.set_words(tr("negative"), tr("positive"))
         self._refresh()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)

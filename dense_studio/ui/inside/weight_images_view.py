@@ -22,7 +22,7 @@ from dense_studio.insight.weight_images import (
     symmetric_limit,
 )
 from dense_studio.ui.inside import palette
-from dense_studio.ui.inside.strings import tr, trf
+from dense_studio.ui.inside.strings import Retranslating, tr, trf
 from dense_studio.ui.names import name_widget
 
 GAP = 4
@@ -147,7 +147,7 @@ class _TileGrid(QWidget):
             self.unitClicked.emit(found[0])
 
 
-class WeightImagesView(QWidget):
+class WeightImagesView(Retranslating, QWidget):
     """``weightImages``: the first layer's incoming weights per unit, as images."""
 
     unitChosen = Signal(int)
@@ -224,8 +224,3 @@ class WeightImagesView(QWidget):
                                   "around 0: white is a weight of 0."))
         self.legend.set_words(tr("lowers the unit"), tr("raises the unit"))
         self.grid.update()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
