@@ -261,14 +261,6 @@ class InsidePanel(QWidget):
         math = layer_math(self._network, self._image)
         return [math[0].x, *(layer.a for layer in math)]
 
-    def refresh_all(self) -> None:
-        """Every tab up to date now (screenshots, tests)."""
-        self._apply_input()
-        current = self.tabs.currentIndex()
-        for index in range(self.tabs.count()):
-            self.tabs.setCurrentIndex(index)
-        self.tabs.setCurrentIndex(current)
-
     def _test_image_chosen(self, index: int) -> None:
         self.testImageChosen.emit(index)
         if self.session is not None and self.session.dataset is not None:
