@@ -12,7 +12,8 @@ things of their own:
 * ``canvas`` and ``prediction`` — the canvas widget to and from the session's input;
 * ``settingsBinding`` — the training panel on the session's settings;
 * ``curveFeed`` — the learning curves from the session's runs;
-* ``notices`` — status-bar lines and error boxes (``last_error``).
+* ``notices`` — status-bar lines and error boxes (``last_error``);
+* ``busy`` — files are read off the GUI thread, with a wait cursor meanwhile.
 
 Every user-facing failure becomes a message in the window; nothing raises out of a slot.
 """
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from dense_studio.engine.spec import format_layers
 from dense_studio.errors import DenseStudioError
+from dense_studio.files.session_file import read_session
 from dense_studio.session import Session
 from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame
+from dense_studio.ui.background import Busy
 from dense_studio.ui.controllers.canvas import CanvasController
 from dense_studio.ui.controllers.dataset import DatasetController
 from dense_studio.ui.controllers.files import FilesController
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_panels()
         session = self.session
         self.notices = Notices(self.statusBar(), self)
+        self.busy = Busy(self)
         self.datasets = DatasetController(session, self.notices, parent=self)
         self.training = TrainingController(
             session, self.trainingPanel, self.notices, dataset_title=self.datasets.title,
@@ -90,7 +94,7 @@ class MainWindow(QMainWindow):
         self.prediction = PredictionController(
             session, self.drawCanvas, self.predictionChart, self.inputPreview, parent=self)
         self.canvas = CanvasController(session, self.drawCanvas, self.sampleLabel,
-                                       self.prediction, self.notices, self)
+                                       self.prediction, self.notices, self.busy, self)
         self.settingsBinding = SettingsBinding(session, self.trainingPanel, self.notices, self)
         self.curveFeed = RunCurves(session, self.curves, self)
         self.menus = WindowMenus(self, choose_language(read_setting(self._settings, "language")))
@@ -157,6 +161,7 @@ class MainWindow(QMainWindow):
         self.drawCanvas.fileDropped.connect(self.open_image)
         self.datasets.loaded.connect(self.datasetLoaded)
         self.training.stateChanged.connect(self._update_state)
+        self.busy.changed.connect(lambda _busy: self._update_state())
         self.training.ended.connect(self.trainingEnded)
         self.languageGroup.triggered.connect(self._language_chosen)
 
@@ -199,18 +204,20 @@ class MainWindow(QMainWindow):
     def _update_state(self) -> None:
         state = self.training.state() or self.session.state
         self.trainingPanel.set_state(state)
-        busy = self.training.is_training
+        busy = self.training.is_training or self.busy.is_busy
         menus = self.menus
         menus.trainAction.setEnabled(self.trainButton.isEnabled())
         menus.trainAction.setText(self.trainButton.text())
         menus.stopAction.setEnabled(self.stopButton.isEnabled())
         menus.resetAction.setEnabled(self.resetButton.isEnabled())
-        for action in (menus.openModelAction, menus.recentMenu, menus.openSessionAction):
+        for action in (menus.openModelAction, menus.recentMenu, menus.openSessionAction,
+                       menus.openImageAction):
             action.setEnabled(not busy)
+        self.openImageButton.setEnabled(not self.busy.is_busy)
         has_data = self.session.dataset is not None
         self.randomSampleButton.setEnabled(has_data)
         menus.randomSampleAction.setEnabled(has_data)
-        self.layerEditor.set_locked(busy, self.tr(
+        self.layerEditor.set_locked(self.training.is_training, self.tr(
             "training is running. Stop it (or let it finish) to change the network."))
 
     def _show_training_settings(self) -> None:
@@ -340,7 +347,10 @@ class MainWindow(QMainWindow):
             self.notices.error(self.tr("Open model"),
                                self.tr("Stop training before opening a model."))
             return False
-        loaded = self.files.read_model(path)
+        if self.busy.is_busy:
+            return False
+        self.notices.status(fill(self.tr("Opening %1…"), Path(path).name))
+        loaded = self.busy.run(self.files.read_model, path)
         if not self.files.check_model(path, loaded):
             return False
         try:
@@ -384,8 +394,12 @@ class MainWindow(QMainWindow):
             self.notices.error(self.tr("Open session"),
                                self.tr("Stop training before opening a session."))
             return False
+        if self.busy.is_busy:
+            return False
+        self.notices.status(fill(self.tr("Opening %1…"), Path(path).name))
         try:
-            self.session.open(path)
+            data = self.busy.run(read_session, path)
+            self.session.open(path, data)
         except DenseStudioError as error:
             self.notices.error(self.tr("Open session"), str(error))
             return False

@@ -27,7 +27,7 @@ class CanvasController(QObject):
     """Keeps the canvas widget and ``sampleLabel`` in step with ``session.canvas``.
     State (not the person's): ``rng``, the generator that picks random test images."""
 
-    def __init__(self, session, canvas, sample_label, prediction, notices,
+    def __init__(self, session, canvas, sample_label, prediction, notices, busy,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session = session
@@ -35,6 +35,7 @@ class CanvasController(QObject):
         self._label = sample_label
         self._prediction = prediction
         self._notices = notices
+        self._busy = busy  # reads image files off the GUI thread
         self._placing = False  # True while this controller itself changes the canvas widget
         self.rng = np.random.default_rng()
         canvas.changed.connect(self._drawn)
@@ -52,8 +53,10 @@ class CanvasController(QObject):
 
     def open_image(self, path: str) -> bool:
         """Put an image file on the canvas; False (with a message, canvas unchanged) if bad."""
+        if self._busy.is_busy:
+            return False
         try:
-            image = read_image(path)
+            image = self._busy.run(read_image, path)
         except DenseStudioError as error:
             self._notices.error(self.tr("Open image"), str(error))
             return False
