@@ -343,13 +343,9 @@ class MainWindow(QMainWindow):
 
     def open_model(self, path: str | Path) -> bool:
         """Load a model file. A bad file shows a message and changes nothing."""
-        if self.is_training:
-            self.notices.error(self.tr("Open model"),
-                               self.tr("Stop training before opening a model."))
+        if not self._may_open(path, self.tr("Open model"),
+                              self.tr("Stop training before opening a model.")):
             return False
-        if self.busy.is_busy:
-            return False
-        self.notices.status(fill(self.tr("Opening %1…"), Path(path).name))
         loaded = self.busy.run(self.files.read_model, path)
         if not self.files.check_model(path, loaded):
             return False
@@ -365,6 +361,16 @@ class MainWindow(QMainWindow):
             self.tr("Opened model %1 (%2, trained on %3)."), Path(path).name,
             format_layers(config.layers) or self.tr("no hidden layer"),
             self.datasets.title(self.session.dataset_name)))
+        return True
+
+    def _may_open(self, path, title: str, while_training: str) -> bool:
+        """Whether a file can be opened now (not while training or reading another)."""
+        if self.is_training:
+            self.notices.error(title, while_training)
+            return False
+        if self.busy.is_busy:
+            return False
+        self.notices.status(fill(self.tr("Opening %1…"), Path(path).name))
         return True
 
     def save_model_clicked(self) -> None:
@@ -390,13 +396,9 @@ class MainWindow(QMainWindow):
     def open_session(self, path: str | Path) -> bool:
         """Open a session file (network, settings, model, runs, canvas). A bad file shows
         a message and changes nothing."""
-        if self.is_training:
-            self.notices.error(self.tr("Open session"),
-                               self.tr("Stop training before opening a session."))
+        if not self._may_open(path, self.tr("Open session"),
+                              self.tr("Stop training before opening a session.")):
             return False
-        if self.busy.is_busy:
-            return False
-        self.notices.status(fill(self.tr("Opening %1…"), Path(path).name))
         try:
             data = self.busy.run(read_session, path)
             self.session.open(path, data)

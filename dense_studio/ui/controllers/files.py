@@ -114,31 +114,28 @@ class FilesController(QObject):
     def write_model(self, path: str | Path) -> Path | None:
         """Save the session's model; the path written (``.dsmodel`` added if missing), or
         None with a message."""
-        try:
-            path = self._session.save_model(path)
-        except DenseStudioError as error:
-            self._notices.error(self.tr("Save model"), str(error))
-            return None
-        except OSError as error:
-            self._notices.error(self.tr("Save model"), f"{path}: {one_line(error)}")
-            return None
-        self._remember(path)
-        self._notices.status(fill(self.tr("Saved model to %1"), path))
+        path = self._write(self._session.save_model, path, self.tr("Save model"))
+        if path is not None:
+            self._remember(path)
+            self._notices.status(fill(self.tr("Saved model to %1"), path))
         return path
 
     def write_session(self, path: str | Path) -> Path | None:
         """Save the whole session; the path written, or None with a message."""
-        try:
-            path = self._session.save(path)
-        except DenseStudioError as error:
-            self._notices.error(self.tr("Save session"), str(error))
-            return None
-        except OSError as error:
-            self._notices.error(self.tr("Save session"), f"{path}: {one_line(error)}")
-            return None
-        write_setting(self._settings, "last_model_dir", str(path.resolve().parent))
-        self._notices.status(fill(self.tr("Saved session to %1"), path))
+        path = self._write(self._session.save, path, self.tr("Save session"))
+        if path is not None:
+            write_setting(self._settings, "last_model_dir", str(path.resolve().parent))
+            self._notices.status(fill(self.tr("Saved session to %1"), path))
         return path
+
+    def _write(self, save, path, title: str) -> Path | None:
+        try:
+            return save(path)
+        except DenseStudioError as error:
+            self._notices.error(title, str(error))
+        except OSError as error:
+            self._notices.error(title, f"{path}: {one_line(error)}")
+        return None
 
     def _remember(self, path: Path) -> None:
         self.recent.add(path)
