@@ -172,3 +172,19 @@ def test_model_file_path_and_dirty_are_the_sessions(qtbot, window, tmp_path):
     assert window.save_model(path)
     assert window.files.path == window.session.model.path == path
     assert not window.session.model.dirty
+
+
+def test_progress_reaches_the_session_throttled_and_on_its_thread(qtbot, window):
+    import threading
+
+    seen = []
+    window.session.events.run_progress.connect(
+        lambda event: seen.append((threading.current_thread() is threading.main_thread(),
+                                   event.batch.batch)))
+    window.epochsSpin.setValue(2)
+    assert train(qtbot, window) == "finished"
+    record = window.session.runs.records[-1]
+    assert seen and all(on_main for on_main, _batch in seen)
+    # Every epoch's last batch arrives; the batches between are in the record only.
+    assert [batch for _main, batch in seen].count(85) == 2
+    assert len(seen) <= record.batch_count  # (how far it is thinned: a fake clock, test_training_worker)
