@@ -19,8 +19,9 @@ __all__ = ["WindowMenus"]
 class WindowMenus(QObject):
     """Builds the menus on ``window`` (a QMainWindow with the slots named below) and keeps
     the actions whose state changes: ``openModelAction``, ``recentMenu``, ``saveModelAction``,
-    ``saveModelAsAction``, ``openSessionAction``, ``saveSessionAction``, ``openImageAction``, ``randomSampleAction``, ``trainAction``,
-    ``stopAction``, ``resetAction`` and ``languageGroup``."""
+    ``saveModelAsAction``, ``openSessionAction``, ``saveSessionAction``, ``openImageAction``,
+    ``randomSampleAction``, ``trainAction``, ``stopAction``, ``resetAction`` and
+    ``languageGroup``."""
 
     def __init__(self, window, language: str) -> None:
         super().__init__(window)

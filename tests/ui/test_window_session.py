@@ -187,4 +187,5 @@ def test_progress_reaches_the_session_throttled_and_on_its_thread(qtbot, window)
     assert seen and all(on_main for on_main, _batch in seen)
     # Every epoch's last batch arrives; the batches between are in the record only.
     assert [batch for _main, batch in seen].count(85) == 2
-    assert len(seen) <= record.batch_count  # (how far it is thinned: a fake clock, test_training_worker)
+    # (how far it is thinned is checked on a fake clock in test_training_worker)
+    assert len(seen) <= record.batch_count
