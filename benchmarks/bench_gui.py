@@ -85,7 +85,7 @@ def headless_throughput(dataset, epochs: int, blas: int | None) -> float:
     from dense_studio.engine.spec import TrainingConfig
 
     # The window's default run (the reference recipe, nothing held out: run_window sets
-    # validation to 0 %), put together the same way the window does it.
+    # validation to 0 %), put together by prepare_run, as the window's session does it.
     run = prepare_run(TrainingConfig(epochs=epochs, validation_split=0.0),
                       dataset.x_train, dataset.y_train, num_classes=dataset.num_classes)
     last = None
@@ -243,7 +243,7 @@ def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool
     wall = time.perf_counter() - t0
     gaps = probe.stop()
     latencies = player.stop() if player else []
-    last = window.training.last_batch
+    last = window.session.runs.records[-1].last_batch  # the run the session recorded
     result = {
         "blas_threads": blas or "default",
         "drawing": draw,

@@ -32,7 +32,7 @@ w.trainButton.click()
 target = float(os.environ.get("SHOT_AT", "3.4"))
 while True:
     wait(20)
-    b = w.training.last_batch
+    b = w.session.runs.records[-1].last_batch if w.session.runs.records else None
     if b is not None and b.epoch + b.batch / b.batches >= target - 0.9:
         break
 w.drawCanvas.set_brush_size(26)
@@ -43,7 +43,7 @@ draw_stroke(w.drawCanvas, [(0.68, 0.12), (0.7, 0.88)])
 draw_stroke(w.drawCanvas, [(0.5, 0.12), (0.5, 0.35)])
 while True:
     wait(20)
-    b = w.training.last_batch
+    b = w.session.runs.records[-1].last_batch if w.session.runs.records else None
     if b is not None and b.epoch + b.batch / b.batches >= target:
         break
 wait(150)

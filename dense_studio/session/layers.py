@@ -120,6 +120,11 @@ class LayerStack:
                          self._redo[-1] if self._redo else None)
 
     @property
+    def history(self) -> tuple:
+        """The steps undo would take back, oldest first."""
+        return tuple(self._undo)
+
+    @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 

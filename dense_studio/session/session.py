@@ -136,12 +136,17 @@ class Session:
         name = normalize_name(name)
         if name == self._dataset_name:
             return False
+        self._switch_dataset(name)
+        return True
+
+    def _switch_dataset(self, name: str) -> None:
+        # The old dataset goes first: a UI that has the new one at hand may hand it over
+        # from inside the ``dataset_name`` announcement.
         self._dataset_name = name
-        self.events.dataset_name(name)
         if self._dataset is not None:
             self._dataset = None
             self.events.dataset(None)
-        return True
+        self.events.dataset_name(name)
 
     def dataset_loaded(self, dataset: Dataset) -> bool:
         """The UI loaded a dataset. False (and ignored) if it is not the current choice,
@@ -160,9 +165,11 @@ class Session:
     def rebuild_model(self) -> None:
         """A fresh, untrained model for the layer stack, the settings' seed and the dataset."""
         self._require_idle()
-        run = self._prepare(model=None)
+        # Only the model of the run recipe: a split that the next run will refuse (said
+        # at Start) must not stop the network from being built.
+        run = self._prepare(model=None, validation_split=0.0)
         self._weights_changing()
-        self.model.set(run.model, run.config, self._dataset_name, self.class_names)
+        self.model.set(run.model, self.config, self._dataset_name, self.class_names)
 
     def reset_weights(self) -> None:
         """Fresh initial weights from the seed (a new model if the layers changed)."""
@@ -176,12 +183,13 @@ class Session:
         self.model.update(trained=False, epochs_trained=0.0, metrics={},
                           dirty=self.model.path is not None)
 
-    def _prepare(self, model) -> Run:
+    def _prepare(self, model, **config_changes) -> Run:
         dataset = self._require_dataset()
         x, y = dataset.x_train, dataset.y_train
         if self.train_limit is not None:
             x, y = x[: self.train_limit], y[: self.train_limit]
-        return prepare_run(self.config, x, y, num_classes=dataset.num_classes, model=model)
+        config = replace(self.config, **config_changes)
+        return prepare_run(config, x, y, num_classes=dataset.num_classes, model=model)
 
     # ================================================================ runs
     def start_run(self) -> RunRecord:
@@ -216,10 +224,12 @@ class Session:
         metrics = {"loss": event.loss, "accuracy": event.accuracy}
         if event.val_loss is not None:
             metrics.update(val_loss=event.val_loss, val_accuracy=event.val_accuracy)
-        self.model.sync(weights)
-        self._set_dirty(True)
+        # The status first, then the weights: a view redrawn for the new weights (the
+        # prediction) already sees how many epochs they were trained.
         self.model.update(trained=True, epochs_trained=record.initial_epoch + event.epoch + 1,
                           metrics=metrics, dirty=True)
+        self.model.sync(weights)
+        self._set_dirty(True)
         self.events.epoch(event, run=record)
 
     def finish_run(self, end: Optional[TrainingEnd], weights=None, message: str = "") -> RunRecord:
@@ -283,11 +293,13 @@ class Session:
         self.canvas.set_prediction(probabilities)
 
     # ================================================================ model files
-    def open_model(self, path) -> LoadedModel:
+    def open_model(self, path, loaded: Optional[LoadedModel] = None) -> LoadedModel:
         """Read a model file and show it (layers, settings, dataset, weights). A bad file
-        raises ModelFileError and changes nothing."""
+        raises ModelFileError and changes nothing. ``loaded``: the file, already read
+        (a UI reads it off its GUI thread)."""
         self._require_idle()
-        loaded = model_file.load_model(path)
+        if loaded is None:
+            loaded = model_file.load_model(path)
         self._check_fits(loaded, path)
         dataset_name = normalize_name(loaded.dataset_name)
         metrics = dict(loaded.metrics or {})
@@ -334,11 +346,7 @@ class Session:
         self.layers.set(config.layers)
         self.set_settings(TrainingSettings.from_config(config))
         if dataset_name != self._dataset_name:
-            self._dataset_name = dataset_name
-            self.events.dataset_name(dataset_name)
-            if self._dataset is not None:
-                self._dataset = None
-                self.events.dataset(None)
+            self._switch_dataset(dataset_name)
 
     # ================================================================ session files
     def to_data(self) -> SessionData:
@@ -355,18 +363,23 @@ class Session:
                            self.canvas.source if self.canvas.image is not None else None)
 
     def save(self, path) -> Path:
-        """Write the whole session to ``path`` (atomically)."""
+        """Write the whole session to ``path`` (atomically; ``.dssession`` added if
+        missing)."""
+        path = Path(path)
+        if path.suffix.lower() != session_file.SUFFIX:
+            path = path.with_name(path.name + session_file.SUFFIX)
         path = session_file.write_session(path, self.to_data())
         self.path = path
         self._set_dirty(False)
         self.events.file(path)
         return path
 
-    def open(self, path) -> SessionData:
+    def open(self, path, data: Optional[SessionData] = None) -> SessionData:
         """Read a session file and show it; a bad file raises SessionFileError and
-        changes nothing."""
+        changes nothing. ``data``: the file, already read (off a UI's GUI thread)."""
         self._require_idle()
-        data = session_file.read_session(path)
+        if data is None:
+            data = session_file.read_session(path)
         if data.model is not None:
             self._check_fits(data.model, path)
         dataset_name = normalize_name(data.config.dataset)

@@ -4,8 +4,12 @@ The input (28×28 → Flatten) and the output ``Dense(classes, softmax)`` are fi
 hidden layers between them live in a list (``layers/list.py``) whose rows carry their own
 editors (``layers/row.py``). Every row shows its output shape and parameter count as the
 engine describes them (``engine.describe``, Keras's counting), so a learner can check the
-arithmetic ``inputs × units + units`` by hand. Every edit is an undo step
-(``layers/commands.py``).
+arithmetic ``inputs × units + units`` by hand.
+
+The editor is a view and controller of a ``session.LayerStack`` (the window's is
+``session.layers``): an edit calls the stack (``insert``, ``remove``, ``move``,
+``replace``), the stack's ``layers`` event redraws the rows, and undo and redo are the
+stack's own (``layers/commands.py`` makes the menu actions).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
@@ -29,7 +33,9 @@ from dense_studio.engine.describe import (
     training_memory_bytes,
 )
 from dense_studio.engine.spec import DenseSpec, DropoutSpec
-from dense_studio.ui.layers.commands import LayersCommand, UndoActions
+from dense_studio.errors import ConfigError
+from dense_studio.session import LayerStack
+from dense_studio.ui.layers.commands import UndoActions
 from dense_studio.ui.layers.list import LayerList, RowControlFilter
 from dense_studio.ui.layers.buttons import LayerButtons
 from dense_studio.ui.layers.row import (
@@ -52,7 +58,8 @@ NEW_DROPOUT = DropoutSpec(0.2)
 
 
 class LayerEditor(QWidget):
-    """Edit the hidden layers between the fixed input and output rows.
+    """Edit the hidden layers of ``layers`` (a ``session.LayerStack``; a new one of its
+    own by default) between the fixed input and output rows.
 
     ``layersChanged(tuple)`` is emitted after every change of the hidden layers, whether it
     came from the user, from undo/redo or from :meth:`set_hidden_layers`.
@@ -60,25 +67,32 @@ class LayerEditor(QWidget):
 
     layersChanged = Signal(object)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, layers: LayerStack | None = None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("layerEditor")
         self.setAccessibleName(self.tr("Layer editor"))
-        self._layers: tuple = (DenseSpec(128, "relu"),)
+        self._stack = layers if layers is not None else LayerStack()
         self._input_shape: tuple[int, ...] = (28, 28)
         self._num_classes = 10
-        self._locked = False
         self._lock_reason = ""
-        self._merge_session = 0
         self._rows: list[LayerRow] = []
-        self._undo_actions = UndoActions(self.is_locked, self._end_merge, self)
-        self._undo_stack = self._undo_actions.stack
+        self._undo_actions = UndoActions(self._stack, self.is_locked, self._stack.end_merge,
+                                         self)
         self._columns = Columns(self)
         self._optimizer, self._batch_size = "adam", 32
         self._build()
         self._rebuild(select=None)
         self._refresh_stats()
         self._update_buttons()
+        self._stack.events.layers.connect(self._layers_changed)
+
+    @property
+    def _layers(self) -> tuple:
+        return self._stack.layers
+
+    @property
+    def _locked(self) -> bool:
+        return self._stack.locked
 
     # ----------------------------------------------------------------- construction
     def _build(self) -> None:
@@ -188,23 +202,14 @@ class LayerEditor(QWidget):
         return self._layers
 
     def set_hidden_layers(self, layers, undoable: bool = False) -> None:
-        """Show ``layers``.
+        """Show ``layers`` (the stack's ``set``).
 
         By default this is *not* an undo step and clears the undo history, as opening a file
         does (older steps would jump back to a network that no longer exists). With
-        ``undoable=True`` it is one undo step ("Replace layers"). Emits ``layersChanged`` if
-        the layers differ from the ones shown.
+        ``undoable=True`` it is one undo step ("Replace layers"). A bad layer raises
+        ``ConfigError``.
         """
-        layers = tuple(layers)
-        for layer in layers:
-            if not isinstance(layer, (DenseSpec, DropoutSpec)):
-                raise TypeError(f"not a layer spec: {layer!r}")
-        if undoable:
-            if layers != self._layers:
-                self._push(layers, self.tr("Replace layers"), select=None)
-            return
-        self._undo_stack.clear()
-        self._apply(layers, select=None)
+        self._stack.set(layers, undoable=undoable)
 
     def set_io(self, input_shape: tuple[int, ...] = (28, 28), num_classes: int = 10) -> None:
         """Set the fixed input shape and the number of output classes (not an undo step)."""
@@ -223,7 +228,7 @@ class LayerEditor(QWidget):
 
     def set_locked(self, locked: bool, reason: str = "") -> None:
         """Block (or allow) editing; while locked, ``reason`` is shown above the layers."""
-        self._locked = bool(locked)
+        self._stack.locked = bool(locked)
         self._lock_reason = reason if locked else ""
         if self._locked:
             text = reason or self.tr("Editing is blocked right now.")
@@ -241,8 +246,9 @@ class LayerEditor(QWidget):
     def lock_reason(self) -> str:
         return self._lock_reason
 
-    def undo_stack(self) -> QUndoStack:
-        return self._undo_stack
+    def undo_stack(self) -> LayerStack:
+        """The layer stack whose undo history the editor shows."""
+        return self._stack
 
     def undo_action(self, parent: QObject) -> QAction:
         """A QAction (Ctrl+Z) that undoes the last layer edit; disabled while locked."""
@@ -278,36 +284,39 @@ class LayerEditor(QWidget):
 
     def add_dense(self) -> None:
         """Insert ``Dense(64, relu)`` after the selected row, or at the end."""
-        self._insert(NEW_DENSE, self.tr("Add Dense layer"))
+        self._insert(NEW_DENSE)
 
     def add_dropout(self) -> None:
         """Insert ``Dropout(0.2)`` after the selected row, or at the end."""
-        self._insert(NEW_DROPOUT, self.tr("Add Dropout layer"))
+        self._insert(NEW_DROPOUT)
 
     def insert_layer(self, row: int, layer) -> None:
         """Insert ``layer`` so that it becomes hidden row ``row`` (an undo step)."""
-        if self._locked:
-            return
-        row = max(0, min(row, len(self._layers)))
-        layers = self._layers[:row] + (layer,) + self._layers[row:]
-        self._push(layers, self.tr("Insert layer"), select=row)
+        self._edit(self._stack.insert, row, layer)
 
     def remove_selected(self) -> None:
         row = self._list.currentRow()
-        if self._locked or not 0 <= row < len(self._layers):
-            return
-        layers = self._layers[:row] + self._layers[row + 1 :]
-        select = min(row, len(layers) - 1) if layers else None
-        self._push(layers, fill(self.tr("Remove layer %1"), row + 1), select=select)
+        if 0 <= row < len(self._layers):
+            self._edit(self._stack.remove, row)
 
     # ----------------------------------------------------------------- edits
-    def _insert(self, layer, text: str) -> None:
+    def _edit(self, change, *args, **kwargs) -> bool:
+        """One edit of the stack; False (the rows shown again) if it refused it (locked,
+        too many layers)."""
         if self._locked:
-            return
+            return False
+        try:
+            change(*args, **kwargs)
+        except ConfigError:
+            for row, layer in zip(self._rows, self._layers):
+                row.set_layer(layer)
+            return False
+        return True
+
+    def _insert(self, layer) -> None:
         current = self._list.currentRow()
         row = current + 1 if 0 <= current < len(self._layers) else len(self._layers)
-        layers = self._layers[:row] + (layer,) + self._layers[row:]
-        self._push(layers, text, select=row)
+        self.insert_layer(row, layer)
 
     def _move_selected(self, step: int) -> None:
         row = self._list.currentRow()
@@ -315,85 +324,30 @@ class LayerEditor(QWidget):
             self._move(row, row + step)
 
     def _move(self, source: int, target: int) -> None:
-        if self._locked or source == target:
-            return
-        if not (0 <= source < len(self._layers) and 0 <= target < len(self._layers)):
-            return
-        layers = list(self._layers)
-        layers.insert(target, layers.pop(source))
-        self._push(tuple(layers), fill(self.tr("Move layer %1"), source + 1), select=target)
+        if source != target and 0 <= source < len(self._layers) \
+                and 0 <= target < len(self._layers):
+            self._edit(self._stack.move, source, target)
 
     def _on_units(self, row_widget: LayerRow, units: int) -> None:
         row = self._rows.index(row_widget)
-        old = self._layers[row]
-        if self._locked or old.units == units:
-            if old.units != units:
-                row_widget.set_layer(old)
-            return
-        layers = self._replace(row, replace(old, units=units))
-        self._push(
-            layers,
-            fill(self.tr("Set layer %1 to %2 units"), row + 1, units),
-            select=row,
-            merge_key=("units", row, self._merge_session),
-        )
+        self._edit(self._stack.replace, row, replace(self._layers[row], units=units), merge=True)
 
     def _on_activation(self, row_widget: LayerRow, activation: str) -> None:
         row = self._rows.index(row_widget)
-        old = self._layers[row]
-        if self._locked or old.activation == activation:
-            if old.activation != activation:
-                row_widget.set_layer(old)
-            return
-        layers = self._replace(row, replace(old, activation=activation))
-        text = fill(self.tr("Set layer %1 activation to %2"), row + 1, activation)
-        self._push(layers, text, select=row)
+        self._edit(self._stack.replace, row, replace(self._layers[row], activation=activation))
 
     def _on_rate(self, row_widget: LayerRow, rate: float) -> None:
         row = self._rows.index(row_widget)
-        old = self._layers[row]
-        rate = round(float(rate), 4)
-        if self._locked or abs(old.rate - rate) < 1e-9:
-            if abs(old.rate - rate) >= 1e-9:
-                row_widget.set_layer(old)
-            return
-        layers = self._replace(row, DropoutSpec(rate))
-        self._push(
-            layers,
-            fill(self.tr("Set layer %1 dropout to %2"), row + 1, f"{rate:g}"),
-            select=row,
-            merge_key=("rate", row, self._merge_session),
-        )
-
-    def _end_merge(self) -> None:
-        """A finished slider drag or spin entry: the next change starts a new undo step."""
-        self._merge_session += 1
-
-    def _replace(self, row: int, layer) -> tuple:
-        return self._layers[:row] + (layer,) + self._layers[row + 1 :]
-
-    def _push(self, layers: tuple, text: str, select, merge_key=None) -> None:
-        before = self._list.currentRow()
-        command = LayersCommand(
-            self._apply,
-            self._layers,
-            layers,
-            text,
-            select_before=before if before >= 0 else None,
-            select_after=select,
-            merge_key=merge_key,
-        )
-        self._undo_stack.push(command)
+        self._edit(self._stack.replace, row, DropoutSpec(round(float(rate), 4)), merge=True)
 
     # ----------------------------------------------------------------- showing
-    def _apply(self, layers: tuple, select) -> None:
-        """Show ``layers`` (called by the undo commands); emits layersChanged if they changed."""
-        changed = layers != self._layers
+    def _layers_changed(self, event) -> None:
+        """The stack changed (an edit, undo, redo, a file): show it."""
+        layers, select = event.value, event.row
         same_structure = len(layers) == len(self._rows) and all(
             row.kind == ("dense" if isinstance(layer, DenseSpec) else "dropout")
             for row, layer in zip(self._rows, layers)
         )
-        self._layers = layers
         if same_structure:
             for row, layer in zip(self._rows, layers):
                 row.set_layer(layer)
@@ -403,8 +357,7 @@ class LayerEditor(QWidget):
             self._list.setCurrentRow(select)
         self._refresh_stats()
         self._update_buttons()
-        if changed:
-            self.layersChanged.emit(self._layers)
+        self.layersChanged.emit(layers)
 
     def _rebuild(self, select) -> None:
         self._list.blockSignals(True)
@@ -414,10 +367,10 @@ class LayerEditor(QWidget):
             for layer in self._layers:
                 row = LayerRow(layer, self._columns, self._control_filter)
                 row.unitsEdited.connect(self._on_units)
-                row.unitsEditFinished.connect(self._end_merge)
+                row.unitsEditFinished.connect(self._stack.end_merge)
                 row.activationEdited.connect(self._on_activation)
                 row.rateEdited.connect(self._on_rate)
-                row.rateEditFinished.connect(self._end_merge)
+                row.rateEditFinished.connect(self._stack.end_merge)
                 row.set_editable(not self._locked)
                 item = QListWidgetItem()
                 # Width 0: the row takes the viewport's width (the list never scrolls sideways).

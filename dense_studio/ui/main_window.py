@@ -1,15 +1,19 @@
-"""The Dense Studio window: it composes the panels and menus and wires the controllers.
+"""The Dense Studio window: one session, and the panels and controllers that show it.
 
-The window holds no training, dataset or file logic; each job has its controller (in
-``ui/controllers/``), and each controller keeps its own state:
+``window.session`` (a ``dense_studio.session.Session``) holds what the person works on:
+the layers and their undo history, the training settings, the dataset, the model and its
+weights, the runs, the input on the canvas and its prediction. The panels are views on it
+and the controllers (``ui/controllers/``) turn clicks into session calls, keeping only Qt
+things of their own:
 
-* ``datasets`` (DatasetController) — the dataset wanted and the one shown, loading;
-* ``models`` (ModelController) — the model, its GUI-thread predictor, epochs, metrics;
-* ``training`` (TrainingController) — the run, its worker thread, Start/Pause/Stop;
-* ``files`` (FilesController) — the model file, recent files, dialog folders;
-* ``canvas`` (CanvasController) and ``prediction`` (PredictionController) — the picture
-  on the canvas and its live prediction;
-* ``notices`` — status-bar lines and error boxes (``last_error``).
+* ``datasets`` — loads the chosen dataset in a thread (and caches it);
+* ``training`` — the worker thread of a run, Start / Pause / Stop;
+* ``files`` — dialogs, recent files, the dialogs' folders;
+* ``canvas`` and ``prediction`` — the canvas widget to and from the session's input;
+* ``settingsBinding`` — the training panel on the session's settings;
+* ``curveFeed`` — the learning curves from the session's runs;
+* ``notices`` — status-bar lines and error boxes (``last_error``);
+* ``busy`` — files are read off the GUI thread, with a wait cursor meanwhile.
 
 Every user-facing failure becomes a message in the window; nothing raises out of a slot.
 """
@@ -24,14 +28,17 @@ from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from dense_studio.engine.spec import TrainingConfig, format_layers
+from dense_studio.engine.spec import format_layers
 from dense_studio.errors import DenseStudioError
+from dense_studio.files.session_file import read_session
+from dense_studio.session import Session
 from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame
+from dense_studio.ui.background import Busy
 from dense_studio.ui.controllers.canvas import CanvasController
 from dense_studio.ui.controllers.dataset import DatasetController
 from dense_studio.ui.controllers.files import FilesController
-from dense_studio.ui.controllers.model import ModelController
 from dense_studio.ui.controllers.notices import Notices
+from dense_studio.ui.controllers.settings import SettingsBinding
 from dense_studio.ui.controllers.training import TrainingController
 from dense_studio.ui.curves import TrainingCurves
 from dense_studio.ui.i18n import choose_language, class_name_for_display
@@ -40,6 +47,7 @@ from dense_studio.ui.menus import WindowMenus
 from dense_studio.ui.messages import fill, format_count
 from dense_studio.ui.panels import DrawPanel, PredictPanel, WindowLayout, group
 from dense_studio.ui.prediction import PredictionController
+from dense_studio.ui.run_curves import RunCurves
 from dense_studio.ui.settings import open_settings, read_setting, write_setting
 from dense_studio.ui.training_panel import TrainingPanel
 from dense_studio.ui.window_settings import WindowSettings
@@ -71,40 +79,45 @@ class MainWindow(QMainWindow):
                  progress_rate: float = 10.0) -> None:
         super().__init__(parent)
         self._settings = settings if settings is not None else open_settings()
-        self._file_class_names: tuple = ()  # of an opened model file, as stored
+        self.session = Session(**WindowSettings.session_values(self._settings),
+                               train_limit=train_limit)
         self.setWindowTitle(self.tr("Dense Studio"))
         self._build_panels()
+        session = self.session
         self.notices = Notices(self.statusBar(), self)
-        self.datasets = DatasetController(self.notices, parent=self)
-        self.models = ModelController(self.notices, parent=self)
+        self.busy = Busy(self)
+        self.datasets = DatasetController(session, self.notices, parent=self)
         self.training = TrainingController(
-            self.trainingPanel, self.curves, self.models, self.notices, train_limit=train_limit,
+            session, self.trainingPanel, self.notices, dataset_title=self.datasets.title,
             blas_threads=blas_threads, progress_rate=progress_rate, parent=self)
-        self.files = FilesController(self._settings, self.notices, self)
-        self.canvas = CanvasController(self.drawCanvas, self.sampleLabel, self.notices, self)
+        self.files = FilesController(session, self._settings, self.notices, self)
         self.prediction = PredictionController(
-            self.drawCanvas, self.predictionChart, self.inputPreview, parent=self)
+            session, self.drawCanvas, self.predictionChart, self.inputPreview, parent=self)
+        self.canvas = CanvasController(session, self.drawCanvas, self.sampleLabel,
+                                       self.prediction, self.notices, self.busy, self)
+        self.settingsBinding = SettingsBinding(session, self.trainingPanel, self.notices, self)
+        self.curveFeed = RunCurves(session, self.curves, self)
         self.menus = WindowMenus(self, choose_language(read_setting(self._settings, "language")))
         for name in ("openModelAction", "recentMenu", "saveModelAction", "saveModelAsAction",
-                     "openImageAction", "randomSampleAction", "trainAction", "stopAction",
-                     "resetAction", "languageGroup"):
+                     "openSessionAction", "saveSessionAction", "openImageAction",
+                     "randomSampleAction", "trainAction", "stopAction", "resetAction",
+                     "languageGroup"):
             setattr(self, name, getattr(self.menus, name))
         self.windowSettings = WindowSettings(self, self._settings)
         self.windowSettings.restore()
         self._connect()
-        self._rebuild_model(reason=None)
+        self._show_training_settings()
         self._update_state()
         self.notices.status(fill(self.tr("Loading %1…"), self.datasets.title()))
         # The dataset loads once the first frame is on screen (its thread would slow the
         # first paint down), or after a second if the window is never shown.
-        self._started_loading = False
         self._closing = False
         self._first_frame: FirstFrame | None = None
         QTimer.singleShot(1000, self, self._after_first_frame)
 
     # ================================================================ construction
     def _build_panels(self) -> None:
-        self.layerEditor = LayerEditor()
+        self.layerEditor = LayerEditor(self.session.layers)
         self.trainingPanel = TrainingPanel()
         self.curves = TrainingCurves()
         self.drawPanel = DrawPanel()
@@ -130,30 +143,26 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.mainSplitter)
 
     def _connect(self) -> None:
-        panel = self.trainingPanel
+        panel, events = self.trainingPanel, self.session.events
         panel.trainClicked.connect(self.train_clicked)
         panel.stopClicked.connect(self.stop_training)
         panel.resetClicked.connect(self.reset_weights)
-        panel.datasetChanged.connect(self.datasets.choose)
-        panel.settingsChanged.connect(self._training_settings_changed)
-        self._training_settings_changed()
         self._layers_debouncer = QTimer(self)
         self._layers_debouncer.setSingleShot(True)
         self._layers_debouncer.setInterval(LAYER_EDIT_PAUSE_MS)
         self._layers_debouncer.timeout.connect(self._apply_layer_edit)
-        self.layerEditor.layersChanged.connect(lambda _layers: self._layers_debouncer.start())
+        events.layers.connect(lambda _event: self._layers_debouncer.start())
+        events.settings.connect(lambda _event: self._show_training_settings())
+        events.dataset.connect(self._dataset_changed)
+        events.model.connect(self._model_changed)
+        events.run_started.connect(lambda _event: self.trainingStarted.emit())
         self.openImageButton.clicked.connect(self.open_image_dialog)
         self.randomSampleButton.clicked.connect(self.show_random_sample)
         self.drawCanvas.fileDropped.connect(self.open_image)
-        self.datasets.changed.connect(self._dataset_changed)
         self.datasets.loaded.connect(self.datasetLoaded)
-        self.datasets.fellBack.connect(self.trainingPanel.set_dataset)
-        self.models.predictorChanged.connect(self.prediction.set_model)
-        self.models.trainedChanged.connect(lambda trained: self.predictionChart.set_untrained(
-            not trained))
         self.training.stateChanged.connect(self._update_state)
-        self.training.started.connect(self._training_started)
-        self.training.ended.connect(self._training_ended)
+        self.busy.changed.connect(lambda _busy: self._update_state())
+        self.training.ended.connect(self.trainingEnded)
         self.languageGroup.triggered.connect(self._language_chosen)
 
     # ================================================================ state
@@ -169,22 +178,22 @@ class MainWindow(QMainWindow):
 
     @property
     def epochs_trained(self) -> float:
-        return self.models.epochs_trained
+        return self.session.model.epochs_trained
 
     def is_ready(self) -> bool:
         """The dataset is loaded and nothing is training: Start would start."""
-        return self.datasets.current is not None and not self.training.is_training
+        return self.session.dataset is not None and not self.training.is_training
 
     def dataset(self):
-        return self.datasets.current
+        return self.session.dataset
 
     def model(self):
         """The model being trained. Do not touch it while :attr:`is_training`."""
-        return self.models.model
+        return self.session.model.model
 
     def predictor(self):
         """The GUI thread's copy of the model (for tests and the benchmark)."""
-        return self.models.predictor
+        return self.session.model.predictor
 
     def recent_models(self) -> list[str]:
         return self.files.recent.paths()
@@ -193,85 +202,84 @@ class MainWindow(QMainWindow):
         self.windowSettings.save()
 
     def _update_state(self) -> None:
-        state = self.training.state() or ("loading" if self.datasets.current is None else "idle")
+        state = self.training.state() or self.session.state
         self.trainingPanel.set_state(state)
-        busy = self.training.is_training
+        busy = self.training.is_training or self.busy.is_busy
         menus = self.menus
         menus.trainAction.setEnabled(self.trainButton.isEnabled())
         menus.trainAction.setText(self.trainButton.text())
         menus.stopAction.setEnabled(self.stopButton.isEnabled())
         menus.resetAction.setEnabled(self.resetButton.isEnabled())
-        menus.openModelAction.setEnabled(not busy)
-        menus.recentMenu.setEnabled(not busy)
-        has_data = self.datasets.current is not None
+        for action in (menus.openModelAction, menus.recentMenu, menus.openSessionAction,
+                       menus.openImageAction):
+            action.setEnabled(not busy)
+        self.openImageButton.setEnabled(not self.busy.is_busy)
+        has_data = self.session.dataset is not None
         self.randomSampleButton.setEnabled(has_data)
         menus.randomSampleAction.setEnabled(has_data)
-        self.layerEditor.set_locked(busy, self.tr(
+        self.layerEditor.set_locked(self.training.is_training, self.tr(
             "training is running. Stop it (or let it finish) to change the network."))
 
-    def _training_settings_changed(self) -> None:
-        values = self.trainingPanel.settings()
-        self.layerEditor.set_training(values["optimizer"], values["batch_size"])
+    def _show_training_settings(self) -> None:
+        settings = self.session.settings
+        self.layerEditor.set_training(settings.optimizer, settings.batch_size)
 
     def _language_chosen(self, action) -> None:
         write_setting(self._settings, "language", action.data())
         self.notices.status(self.tr("The language changes when Dense Studio starts again."))
 
-    # ================================================================ datasets
-    def _dataset_changed(self, dataset) -> None:
+    # ================================================================ the session's news
+    def _dataset_changed(self, event) -> None:
+        dataset = event.value
         if dataset is None:  # loading
             self._update_state()
             return
-        self.predictionChart.set_class_names(tuple(map(class_name_for_display,
-                                                       dataset.class_names)))
-        self.prediction.set_style(dataset.style)
         self.layerEditor.set_io(dataset.input_shape, dataset.num_classes)
-        if self.models.dataset_name not in (None, dataset.name):
-            self._rebuild_model(reason=fill(
+        self._show_class_names()
+        # (seen before the session rebuilds a model that does not fit the new dataset)
+        if self.session.model.dataset not in (None, dataset.name):
+            self.notices.status(fill(
                 self.tr("Switched to %1: the network starts untrained."), dataset.title))
         else:
-            self.models.dataset_name = dataset.name
             self.notices.status(fill(
                 self.tr("%1 ready: %2 training images, %3 test images. Press Start training."),
                 dataset.title, format_count(len(dataset.x_train)),
                 format_count(len(dataset.x_test))))
-        self.canvas.forget_source()
         self._update_state()
 
-    def _class_names(self) -> tuple:
-        """The class names as the data name them (the chart shows them translated)."""
-        if self.datasets.current is not None:
-            return tuple(self.datasets.current.class_names)
-        return self._file_class_names or tuple(self.predictionChart.class_names())
+    def _model_changed(self, event) -> None:
+        status = event.value
+        self.predictionChart.set_untrained(not status.trained)
+        if not status.trained and not status.training:
+            self.trainingPanel.reset_progress()
+            self.trainingPanel.show_message("")
+        if status.stale and not status.training:
+            self._layers_debouncer.start()
+        self._show_class_names()
 
-    # ================================================================ the model
+    def _show_class_names(self) -> None:
+        names = tuple(map(class_name_for_display, self.session.class_names))
+        if names and names != self.predictionChart.class_names():
+            self.predictionChart.set_class_names(names)
+
     def _apply_layer_edit(self) -> None:
-        if self.layerEditor.hidden_layers() != self.models.layers and not self.is_training:
-            self._rebuild_model(reason=self.tr("Network changed: the new network is untrained."))
+        """The layers changed and the edits paused: a new, untrained network for them."""
+        session = self.session
+        if session.model.stale and not self.is_training and session.dataset is not None:
+            if self._rebuild():
+                self.notices.status(self.tr("Network changed: the new network is untrained."))
 
-    def _rebuild_model(self, reason: str | None) -> bool:
-        """A fresh, untrained model for the editor's layers and the current dataset."""
-        if not self.models.build(
-                self.layerEditor.hidden_layers(), input_shape=self.layerEditor.input_shape(),
-                num_classes=len(self._class_names()), seed=self._seed(),
-                dataset_name=self.datasets.name):
+    def _rebuild(self) -> bool:
+        try:
+            self.session.rebuild_model()
+        except MemoryError:
+            self.notices.error(self.tr("Network"), self.tr(
+                "Not enough memory for this network: use fewer or smaller layers."))
             return False
-        self._file_class_names = ()
-        self.files.path = None
-        self.trainingPanel.reset_progress()
-        self.trainingPanel.show_message("")
-        if reason:
-            self.notices.status(reason)
+        except DenseStudioError as error:
+            self.notices.error(self.tr("Network"), str(error))
+            return False
         return True
-
-    def _seed(self) -> int:
-        return int(self.trainingPanel.settings()["seed"])
-
-    def _layers_current(self) -> bool:
-        """The model has the editor's layers (rebuilt now if an edit is still pending)."""
-        self._layers_debouncer.stop()
-        return self.layerEditor.hidden_layers() == self.models.layers or \
-            self._rebuild_model(reason=None)
 
     # ================================================================ training
     def train_clicked(self) -> None:
@@ -284,16 +292,11 @@ class MainWindow(QMainWindow):
             self.training.pause()
 
     def start_training(self) -> bool:
-        """Start a run with the panel's settings; False (with a message) if it cannot."""
-        if self.is_training or self.datasets.current is None or not self._layers_current():
+        """Start a run with the session's settings; False (with a message) if it cannot."""
+        if self.is_training or self.session.dataset is None:
             return False
-        try:
-            config = TrainingConfig(layers=self.layerEditor.hidden_layers(),
-                                    **self.trainingPanel.settings())
-        except DenseStudioError as error:
-            self.notices.error(self.tr("Training"), str(error))
-            return False
-        return self.training.start(config, self.datasets.current)
+        self._layers_debouncer.stop()
+        return self.training.start()
 
     def pause_training(self) -> None:
         self.training.pause()
@@ -305,29 +308,24 @@ class MainWindow(QMainWindow):
         self.training.stop()
 
     def reset_weights(self) -> None:
-        if self.is_training:
+        if self.is_training or self.session.dataset is None:
             return
-        if self.layerEditor.hidden_layers() != self.models.layers:
-            self._rebuild_model(reason=None)
-        else:
-            self.models.reset_weights(self._seed())
-            self.trainingPanel.reset_progress()
-            self.trainingPanel.show_message("")
+        self._layers_debouncer.stop()
+        try:
+            self.session.reset_weights()
+        except (DenseStudioError, MemoryError) as error:
+            self.notices.error(self.tr("Network"), str(error))
+            return
+        self.trainingPanel.reset_progress()
+        self.trainingPanel.show_message("")
         self.notices.status(fill(
-            self.tr("Weights reset: the network is untrained again (seed %1)."), self._seed()))
-
-    def _training_started(self) -> None:
-        self.prediction.set_training(True)
-        self.trainingStarted.emit()
-
-    def _training_ended(self, status: str) -> None:
-        self.prediction.set_training(False)
-        self.trainingEnded.emit(status)
+            self.tr("Weights reset: the network is untrained again (seed %1)."),
+            self.session.settings.seed))
 
     # ================================================================ drawing
     def show_random_sample(self) -> int | None:
         """Put a random test image on the canvas and show its true label; its index."""
-        return self.canvas.show_random_sample(self.datasets.current)
+        return self.canvas.show_random_sample()
 
     def open_image(self, path: str) -> bool:
         """Put an image file on the canvas; False (with a message, canvas unchanged) if bad."""
@@ -338,38 +336,41 @@ class MainWindow(QMainWindow):
         if path:
             self.open_image(path)
 
-    # ================================================================ model files
+    # ================================================================ files
     def open_model_dialog(self) -> None:
         if not self.is_training and (path := self.files.ask_open_model()):
             self.open_model(path)
 
     def open_model(self, path: str | Path) -> bool:
         """Load a model file. A bad file shows a message and changes nothing."""
-        if self.is_training:
-            self.notices.error(self.tr("Open model"),
-                               self.tr("Stop training before opening a model."))
+        if not self._may_open(path, self.tr("Open model"),
+                              self.tr("Stop training before opening a model.")):
             return False
-        loaded = self.files.read_model(path)
-        if loaded is None:
+        loaded = self.busy.run(self.files.read_model, path)
+        if not self.files.check_model(path, loaded):
             return False
-        # Everything checked: now change the window.
-        config = loaded.config
-        self.models.adopt(loaded)  # first: the editor's change must not rebuild the model
-        self.layerEditor.set_hidden_layers(config.layers)
+        try:
+            self.session.open_model(path, loaded)
+        except DenseStudioError as error:
+            self.notices.error(self.tr("Open model"), str(error))
+            return False
         self._layers_debouncer.stop()
-        self.trainingPanel.set_settings(config.to_dict())
-        self.trainingPanel.set_dataset(loaded.dataset_name)
-        self._file_class_names = tuple(loaded.class_names)
-        self.predictionChart.set_class_names(tuple(map(class_name_for_display,
-                                                       loaded.class_names)))
         self.files.opened(path)
-        self.trainingPanel.reset_progress()
-        self.trainingPanel.show_message("")
-        self.datasets.request(loaded.dataset_name)
+        config = loaded.config
         self.notices.status(fill(
             self.tr("Opened model %1 (%2, trained on %3)."), Path(path).name,
             format_layers(config.layers) or self.tr("no hidden layer"),
-            self.datasets.title(loaded.dataset_name)))
+            self.datasets.title(self.session.dataset_name)))
+        return True
+
+    def _may_open(self, path, title: str, while_training: str) -> bool:
+        """Whether a file can be opened now (not while training or reading another)."""
+        if self.is_training:
+            self.notices.error(title, while_training)
+            return False
+        if self.busy.is_busy:
+            return False
+        self.notices.status(fill(self.tr("Opening %1…"), Path(path).name))
         return True
 
     def save_model_clicked(self) -> None:
@@ -379,19 +380,42 @@ class MainWindow(QMainWindow):
             self.save_model_as_dialog()
 
     def save_model_as_dialog(self) -> None:
-        if path := self.files.ask_save_model(self.datasets.name):
+        if path := self.files.ask_save_model():
             self.save_model(path)
 
     def save_model(self, path: str | Path) -> bool:
         """Save the last consistent weights (the epoch-end snapshot while training)."""
         if not self.is_training:
-            self._layers_current()
-        models = self.models
-        config = models.config or TrainingConfig(layers=self.layerEditor.hidden_layers(),
-                                                 **self.trainingPanel.settings())
-        return self.files.write_model(
-            path, models.predictor, config, models.dataset_name or self.datasets.name,
-            self._class_names(), models.saved_metrics()) is not None
+            self._layers_debouncer.stop()
+        return self.files.write_model(path) is not None
+
+    def open_session_dialog(self) -> None:
+        if not self.is_training and (path := self.files.ask_open_session()):
+            self.open_session(path)
+
+    def open_session(self, path: str | Path) -> bool:
+        """Open a session file (network, settings, model, runs, canvas). A bad file shows
+        a message and changes nothing."""
+        if not self._may_open(path, self.tr("Open session"),
+                              self.tr("Stop training before opening a session.")):
+            return False
+        try:
+            data = self.busy.run(read_session, path)
+            self.session.open(path, data)
+        except DenseStudioError as error:
+            self.notices.error(self.tr("Open session"), str(error))
+            return False
+        self._layers_debouncer.stop()
+        self.notices.status(fill(self.tr("Opened session %1."), Path(path).name))
+        return True
+
+    def save_session_dialog(self) -> None:
+        if path := self.files.ask_save_session():
+            self.save_session(path)
+
+    def save_session(self, path: str | Path) -> bool:
+        """Save the whole session (a run still training is stored as stopped)."""
+        return self.files.write_session(path) is not None
 
     # ================================================================ misc
     def about(self) -> None:
@@ -408,11 +432,8 @@ class MainWindow(QMainWindow):
 
     def _after_first_frame(self) -> None:
         """The window is on screen: now load the dataset (once)."""
-        if self._started_loading or self._closing:
-            return
-        self._started_loading = True
-        if self.datasets.current is None and not self.datasets.is_loading:
-            self.datasets.request(self.datasets.name)
+        if not self._closing:
+            self.datasets.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         """Stop training and wait for the thread (≤ 1 s normally), save settings, close."""

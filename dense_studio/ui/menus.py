@@ -19,8 +19,9 @@ __all__ = ["WindowMenus"]
 class WindowMenus(QObject):
     """Builds the menus on ``window`` (a QMainWindow with the slots named below) and keeps
     the actions whose state changes: ``openModelAction``, ``recentMenu``, ``saveModelAction``,
-    ``saveModelAsAction``, ``openImageAction``, ``randomSampleAction``, ``trainAction``,
-    ``stopAction``, ``resetAction`` and ``languageGroup``."""
+    ``saveModelAsAction``, ``openSessionAction``, ``saveSessionAction``, ``openImageAction``,
+    ``randomSampleAction``, ``trainAction``, ``stopAction``, ``resetAction`` and
+    ``languageGroup``."""
 
     def __init__(self, window, language: str) -> None:
         super().__init__(window)
@@ -38,6 +39,11 @@ class WindowMenus(QObject):
         self.saveModelAsAction = self._add(menu, "saveModelAsAction",
                                            self.tr("Save model &as…"),
                                            window.save_model_as_dialog, keys.SaveAs)
+        menu.addSeparator()
+        self.openSessionAction = self._add(menu, "openSessionAction",
+                                           self.tr("Open s&ession…"), window.open_session_dialog)
+        self.saveSessionAction = self._add(menu, "saveSessionAction",
+                                           self.tr("Save sessio&n…"), window.save_session_dialog)
         menu.addSeparator()
         self.openImageAction = self._add(menu, "openImageAction", self.tr("Open &image…"),
                                          window.open_image_dialog, self.tr("Ctrl+I"))

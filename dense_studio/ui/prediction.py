@@ -1,4 +1,9 @@
-"""Live prediction of the drawing: canvas → preprocessing → model → bars and 28×28 preview.
+"""Live prediction of the drawing: canvas → preprocessing → session → bars and 28×28 preview.
+
+The drawing is preprocessed here (the window's job: it knows the canvas) and handed to
+the session (``session.set_input``), which predicts it with its predictor; the bars show
+the session's ``prediction`` events and the preview its ``canvas`` events, whatever put
+the input there (a drawing, a test image, a session file, new weights after an epoch).
 
 Every change of the canvas asks for a prediction through a leading-edge throttle: the
 first change of a stroke is predicted at once, later ones at most every ``min_interval_ms``
@@ -11,8 +16,8 @@ superqt costs 0.2 s, which the window's launch cannot spare.)
 While a model trains, predictions are spaced further apart (30 a second), because every one
 of them is GUI-thread Python time that the training thread waits for (the GIL).
 
-The model used here belongs to the GUI thread: the window hands it a copy of the weights
-taken by the training worker at the end of each epoch, never the model being trained.
+The session's predictor belongs to the GUI thread: it gets a copy of the weights taken by
+the training worker at the end of each epoch, never the model being trained.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from dense_studio.data import preprocess
+from dense_studio.session import InputSource
 
 __all__ = ["PredictionController", "Throttle"]
 
@@ -68,59 +74,69 @@ class Throttle(QObject):
 
 
 class PredictionController(QObject):
-    """Keeps the prediction chart and input preview in step with the canvas."""
+    """Feeds the canvas to the session and shows the session's input and prediction."""
 
     #: Emitted after each prediction with the probabilities shown (None: nothing shown).
     predicted = Signal(object)
 
-    def __init__(self, canvas, chart, preview, *, min_interval_ms: int = MIN_INTERVAL_MS,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, session, canvas, chart, preview, *,
+                 min_interval_ms: int = MIN_INTERVAL_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._session = session
         self._canvas = canvas
         self._chart = chart
         self._preview = preview
-        self._model = None
-        self._style = "garment"
+        self._style = "garment"  # the last dataset's drawing recipe (kept while loading)
+        self.feeding = False  # True while the canvas's own input goes to the session
+        self._predicted_now = False
         self.last_seconds = 0.0  # duration of the last prediction, for the benchmark
         self._min_interval = min_interval_ms
         self._throttle = Throttle(self.update_now, min_interval_ms, parent=self)
-        canvas.changed.connect(self.request)
+        events = session.events
+        events.canvas.connect(self._show_input)
+        events.prediction.connect(self._show_prediction)
+        events.run_started.connect(lambda _event: self._throttle.set_interval(
+            TRAINING_INTERVAL_MS))
+        events.run_finished.connect(lambda _event: self._throttle.set_interval(
+            self._min_interval))
+        events.dataset.connect(self._dataset)
 
-    def set_model(self, model, style: str | None = None) -> None:
-        """Predict with ``model`` (owned by the GUI thread) from now on, and refresh."""
-        self._model = model
-        if style is not None:
-            self._style = style
-        self.request()
-
-    def set_training(self, training: bool) -> None:
-        """Predict less often while a model trains (see TRAINING_INTERVAL_MS)."""
-        self._throttle.set_interval(TRAINING_INTERVAL_MS if training else self._min_interval)
-
-    def set_style(self, style: str) -> None:
-        self._style = style
-        self.request()
+    def _dataset(self, event) -> None:
+        if event.value is not None and event.value.style != self._style:
+            self._style = event.value.style
+            if self._session.canvas.source.kind != "test_sample":
+                self.request()  # the same drawing, prepared by the new dataset's recipe
 
     def request(self, *_args) -> None:
-        """Ask for a prediction soon (throttled, never inside the caller)."""
+        """Ask for a prediction of the canvas soon (throttled, never inside the caller)."""
         self._throttle.request()
 
-    def update_now(self) -> None:
-        """Preprocess the drawing and predict it now."""
+    def update_now(self, source: InputSource | None = None) -> None:
+        """Preprocess the canvas and hand it to the session now (``source``: where it came
+        from; a drawing by default)."""
         start = time.perf_counter()
-        probabilities = None
-        image28 = None
         try:
-            image = self._canvas.image()
-            image28 = preprocess(image, self._style)
-            if image28 is not None and self._model is not None:
-                probabilities = np.asarray(
-                    self._model.predict(image28[np.newaxis].astype(np.float32)), dtype=np.float32
-                )[0]
+            image28 = preprocess(self._canvas.image(), self._style)
+        except Exception:  # noqa: BLE001 - a failed preprocessing must not break drawing
+            log.exception("preprocessing failed")
+            image28 = None
+        self.feeding, self._predicted_now = True, False
+        try:
+            self._session.set_input(image28, source or InputSource())
         except Exception:  # noqa: BLE001 - a failed prediction must not break drawing
             log.exception("prediction failed")
-            probabilities, image28 = None, None
-        self._preview.set_image(image28)
-        self._chart.set_probabilities(probabilities)
+        finally:
+            self.feeding = False
         self.last_seconds = time.perf_counter() - start
-        self.predicted.emit(probabilities)
+        if self._predicted_now:  # announced once the timing is known (the benchmark reads it)
+            self.predicted.emit(self._session.canvas.probabilities)
+
+    def _show_input(self, event) -> None:
+        self._preview.set_image(event.value)
+
+    def _show_prediction(self, event) -> None:
+        self._chart.set_probabilities(event.value)
+        if self.feeding:
+            self._predicted_now = True
+        else:
+            self.predicted.emit(event.value)

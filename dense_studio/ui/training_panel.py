@@ -1,6 +1,7 @@
 """The training controls: dataset, hyperparameters, Start/Pause/Resume, Stop, Reset, progress.
 
-The panel only shows and collects; the window decides what a click means. Its state
+The panel only shows and collects; a controller binds it to the session's settings
+(``controllers/settings.py``) and the window decides what a click means. Its state
 ("loading", "idle", "training", "paused", "stopping") sets which controls are enabled and
 what the train button says, so the buttons can never offer an action that makes no sense.
 """
@@ -62,8 +63,8 @@ class TrainingPanel(QWidget):
     trainClicked = Signal()
     stopClicked = Signal()
     resetClicked = Signal()
-    #: The optimizer or the batch size changed (the memory a run needs depends on them).
-    settingsChanged = Signal()
+    #: The person changed a hyperparameter (not emitted by :meth:`set_settings`).
+    settingsEdited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,8 +187,12 @@ class TrainingPanel(QWidget):
         self.datasetCombo.currentIndexChanged.connect(
             lambda _index: self.datasetChanged.emit(self.dataset())
         )
-        self.batchSizeSpin.valueChanged.connect(self.settingsChanged)
-        self.optimizerCombo.currentIndexChanged.connect(self.settingsChanged)
+        for signal in (self.optimizerCombo.currentIndexChanged, self.learningRateSpin.valueChanged,
+                       self.batchSizeSpin.valueChanged, self.epochsSpin.valueChanged,
+                       self.validationSpin.valueChanged, self.seedSpin.valueChanged,
+                       self.decayCheck.toggled):
+            signal.connect(self._edited)
+        self._showing = False
         self.set_state("loading")
 
     # -- settings ----------------------------------------------------------------------
@@ -220,9 +225,20 @@ class TrainingPanel(QWidget):
             "lr_schedule": "cosine" if self.decayCheck.isChecked() else "constant",
         }
 
+    def _edited(self, *_args) -> None:
+        if not self._showing:
+            self.settingsEdited.emit()
+
     def set_settings(self, values: dict) -> None:
         """Show the given settings (missing keys keep their value; the dataset is not
-        changed here, see :meth:`set_dataset`)."""
+        changed here, see :meth:`set_dataset`). Emits no ``settingsEdited``."""
+        self._showing = True
+        try:
+            self._show_settings(values)
+        finally:
+            self._showing = False
+
+    def _show_settings(self, values: dict) -> None:
         if "optimizer" in values:
             index = self.optimizerCombo.findData(values["optimizer"])
             if index >= 0:

@@ -1,4 +1,9 @@
-"""The window's state between runs: restored at start, saved on close (see ``settings.py``)."""
+"""The window's state between runs: restored at start, saved on close (see ``settings.py``).
+
+The network, the training settings and the dataset go into the session the window makes
+(:meth:`WindowSettings.session_values`) and are saved from it; the rest (brush, geometry,
+splitters) is the window's own.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from dense_studio.engine.spec import format_layers, parse_layers
 from dense_studio.errors import DenseStudioError
+from dense_studio.session import TrainingSettings
 from dense_studio.ui.settings import SETTINGS, TRAINING_SETTINGS, read_setting, write_setting
 
 __all__ = ["WindowSettings", "DEFAULT_SIZE"]
@@ -24,17 +30,24 @@ class WindowSettings:
         self._window = window
         self._settings = settings
 
-    def restore(self) -> None:
-        window, s = self._window, self._settings
+    @staticmethod
+    def session_values(settings: QSettings) -> dict:
+        """The session's start: ``layers``, ``settings`` and ``dataset`` as last saved
+        (each falls back to its default when damaged)."""
         try:
-            layers = parse_layers(read_setting(s, "layers"))
+            layers = parse_layers(read_setting(settings, "layers"))
         except DenseStudioError:
             layers = parse_layers(SETTINGS["layers"].default)
-        window.layerEditor.set_hidden_layers(layers)
-        values = {name: read_setting(s, name) for name in TRAINING_SETTINGS}
-        window.datasets.name = values["dataset"]
-        window.trainingPanel.set_dataset(values["dataset"])
-        window.trainingPanel.set_settings(values)
+        values = {name: read_setting(settings, name) for name in TRAINING_SETTINGS}
+        dataset = values.pop("dataset")
+        try:
+            training = TrainingSettings(**values)
+        except DenseStudioError:
+            training = TrainingSettings(**{name: SETTINGS[name].default for name in values})
+        return {"layers": layers, "settings": training, "dataset": dataset}
+
+    def restore(self) -> None:
+        window, s = self._window, self._settings
         window.drawCanvas.set_brush_size(read_setting(s, "brush_size"))
         geometry = read_setting(s, "geometry")
         if geometry is None or not window.restoreGeometry(geometry):
@@ -49,13 +62,15 @@ class WindowSettings:
 
     def save(self) -> None:
         window, s = self._window, self._settings
+        session = window.session
         write_setting(s, "geometry", window.saveGeometry())
         write_setting(s, "window_state", window.saveState())
         for splitter in window.layout_.splitters:
             write_setting(s, _SPLITTERS[splitter.objectName()], splitter.saveState())
-        for name, value in window.trainingPanel.settings().items():
+        write_setting(s, "dataset", session.dataset_name)
+        for name, value in session.settings.to_dict().items():
             write_setting(s, name, value)
-        write_setting(s, "layers", format_layers(window.layerEditor.hidden_layers()))
+        write_setting(s, "layers", format_layers(session.layers.layers))
         write_setting(s, "brush_size", window.drawCanvas.brush_size)
         s.sync()
 

@@ -1,4 +1,7 @@
-"""The layer editor driven through its real widgets: buttons, spin boxes, sliders, keys, undo."""
+"""The layer editor driven through its real widgets: buttons, spin boxes, sliders, keys, undo.
+
+The editor is a view on a ``session.LayerStack``; its undo history is the stack's.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from dense_studio.engine.spec import DenseSpec, DropoutSpec  # noqa: E402
+from dense_studio.errors import ConfigError  # noqa: E402
 from dense_studio.engine.describe import layer_rows as layer_summary  # noqa: E402
 from dense_studio.ui.layer_editor import (  # noqa: E402
     LayerEditor,
@@ -255,7 +259,7 @@ def test_every_edit_undoes_and_redoes_through_the_stack(qtbot, editor):
     states.append(editor.hidden_layers())
     click(qtbot, editor, "removeLayerButton")
     states.append(editor.hidden_layers())
-    assert stack.count() == len(states) - 1
+    assert len(stack.history) == len(states) - 1
     assert len(set(states)) == len(states)
 
     for expected in reversed(states[:-1]):
@@ -282,13 +286,13 @@ def test_slider_drag_is_one_undo_step(qtbot, editor):
     slider.setValue(units_to_slider(1024))
     slider.setSliderDown(False)  # released: the drag is finished
     assert editor.hidden_layers() == (DenseSpec(1024, "relu"),)
-    assert stack.count() == 1
+    assert len(stack.history) == 1
 
     slider.setSliderDown(True)
     slider.setValue(units_to_slider(16))
     slider.setValue(units_to_slider(8))
     slider.setSliderDown(False)
-    assert stack.count() == 2
+    assert len(stack.history) == 2
     stack.undo()
     assert editor.hidden_layers() == (DenseSpec(1024, "relu"),)
     assert child(editor, 0, QSpinBox, "unitsSpin").value() == 1024
@@ -296,12 +300,12 @@ def test_slider_drag_is_one_undo_step(qtbot, editor):
     assert editor.hidden_layers() == REFERENCE
 
     # A drag that ends where it began leaves no step at all.
-    stack.clear()
+    stack.set(stack.layers)  # (not an undo step: the history starts again)
     slider.setSliderDown(True)
     slider.setValue(units_to_slider(512))
     slider.setValue(units_to_slider(128))
     slider.setSliderDown(False)
-    assert stack.count() == 0
+    assert len(stack.history) == 0
 
 
 def test_ctrl_z_and_ctrl_shift_z_shortcuts(qtbot, editor):
@@ -345,13 +349,13 @@ def test_set_hidden_layers_resets_history_unless_undoable(qtbot, editor):
     with qtbot.waitSignal(editor.layersChanged):
         editor.set_hidden_layers(layers)
     assert editor.hidden_layers() == layers
-    assert editor.undo_stack().count() == 0
+    assert len(editor.undo_stack().history) == 0
     assert child(editor, 0, QComboBox, "activationCombo").currentData() == "gelu"
     editor.set_hidden_layers(REFERENCE, undoable=True)
-    assert editor.undo_stack().count() == 1
+    assert len(editor.undo_stack().history) == 1
     editor.undo_stack().undo()
     assert editor.hidden_layers() == layers
-    with pytest.raises(TypeError):
+    with pytest.raises(ConfigError):
         editor.set_hidden_layers(("128:relu",))
 
 
@@ -389,7 +393,7 @@ def test_wheel_scrolls_past_rows_and_focus_selects_the_row(qtbot, editor):
         Qt.ScrollPhase.NoScrollPhase, False,
     )
     QApplication.sendEvent(spin, wheel)
-    assert spin.value() == 12 and editor.undo_stack().count() == 0
+    assert spin.value() == 12 and len(editor.undo_stack().history) == 0
 
     editor.select_row(0)
     editor.activateWindow()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
-from ui_helpers import ONE, draw_stroke
+from ui_helpers import ONE, draw_stroke, make_window
 
 from dense_studio.engine import BatchEnd
 from dense_studio.engine.spec import DenseSpec, DropoutSpec
@@ -32,14 +32,6 @@ ISSUE_NAMES = (
     "resetButton", "progressBar", "lossPlot", "accuracyPlot", "drawCanvas",
     "clearCanvasButton", "predictionChart", "inputPreview",
 )
-
-
-def make_window(qtbot, settings, train_limit=3000, **kwargs) -> MainWindow:
-    window = MainWindow(settings=settings, train_limit=train_limit, **kwargs)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(window.is_ready, timeout=15000)
-    return window
 
 
 @pytest.fixture
@@ -144,7 +136,7 @@ def test_training_controls_set_the_run(qtbot, window):
                         "batch_size": 64, "epochs": 2, "validation_split": 0.2, "seed": 7,
                         "lr_schedule": "cosine"}
     assert train(qtbot, window) == "finished"
-    run = window.models.config
+    run = window.session.model.config
     assert (run.optimizer, run.learning_rate, run.batch_size, run.epochs, run.seed) == (
         "sgd", 0.05, 64, 2, 7)
     # 3000 images, 20 % held out: 2400 trained, 38 batches of 64 per epoch.
@@ -174,7 +166,7 @@ def test_layer_edits_rebuild_the_model_and_are_locked_while_training(qtbot, wind
     assert len(window.layerEditor.hidden_layers()) == 2
     assert "Network changed" in window.statusBar().currentMessage()
     window.epochsSpin.setValue(50)
-    window.training.train_limit = 20000
+    window.session.train_limit = 20000
     click(qtbot, child(window, "trainButton"))
     qtbot.waitUntil(lambda: window.training.last_batch is not None, timeout=10000)
     assert window.layerEditor.is_locked()
@@ -525,7 +517,7 @@ def test_the_seed_range_is_the_configs(qtbot, window):
     TrainingConfig(seed=window.trainingPanel.settings()["seed"])  # accepted
     window.epochsSpin.setValue(1)
     assert train(qtbot, window) == "finished"
-    assert window.training.run.config.seed == 2**32 - 1
+    assert window.session.runs.records[-1].config.seed == 2**32 - 1
 
 
 # --------------------------------------------------------------------------- messages

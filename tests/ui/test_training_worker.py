@@ -1,4 +1,5 @@
-"""The bridge between the engine's training loop and Qt: throttling, snapshots, errors, stop."""
+"""The bridge between a run's training loop and Qt: throttling, snapshots, errors, stop;
+and the curves' smoothing of what a session's run record holds."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pytest
 from dense_studio.engine import BatchEnd, build_model
 from dense_studio.engine.run import prepare_run
 from dense_studio.engine.spec import DenseSpec, TrainingConfig
+from dense_studio.session import RunRecord
+from dense_studio.ui.run_curves import BatchSmoother, RunCurves
 from dense_studio.ui.training_worker import (
     BatchProgress,
-    BatchSmoother,
     EndReport,
     EpochReport,
     Failure,
@@ -42,6 +44,11 @@ def run_of(model, x, y, *, epochs: int, batch_size: int):
     return prepare_run(config, x, y, num_classes=2, model=model)
 
 
+def events(model, x, y, *, epochs, batch_size, **kwargs):
+    """The engine's events for ``model`` on ``(x, y)``, as ``Run.train`` yields them."""
+    return model.train(x, y, epochs=epochs, batch_size=batch_size, seed=0, **kwargs)
+
+
 class FakeClock:
     """Time that advances 1 ms per reading: 1000 batches "take" one second."""
 
@@ -56,8 +63,8 @@ class FakeClock:
 def test_batches_are_thinned_but_every_epoch_and_its_last_batch_arrive(data):
     x, y = data
     model = small_model()
-    items = list(throttled_training(model, x, y, epochs=3, batch_size=8, max_rate=30,
-                                    clock=FakeClock()))
+    items = list(throttled_training(events(model, x, y, epochs=3, batch_size=8), model,
+                                    max_rate=30, clock=FakeClock()))
     batches = [i for i in items if isinstance(i, BatchProgress)]
     epochs = [i for i in items if isinstance(i, EpochReport)]
     assert isinstance(items[-1], EndReport) and items[-1].event.status == "finished"
@@ -75,17 +82,28 @@ def test_batches_are_thinned_but_every_epoch_and_its_last_batch_arrive(data):
             assert items[i - 1].event.batch == items[i - 1].event.batches
 
 
-def test_smoothed_points_cover_every_batch_window(data):
+def test_the_curves_smooth_every_batch_a_run_record_holds(qtbot, data):
+    """The curves read the session's record: one point per batch (80 an epoch), x in
+    epochs of the run, whatever the throttled progress let through."""
+    from dense_studio.session import Session
+    from dense_studio.ui.curves import TrainingCurves
+
     x, y = data
-    items = list(throttled_training(small_model(), x, y, epochs=2, batch_size=8, max_rate=5,
-                                    clock=FakeClock()))
-    points = np.concatenate([i.points for i in items if isinstance(i, BatchProgress)])
-    assert points.shape[1] == 3
-    # x runs from just after 0 to 2 epochs, increasing, one point per batch (80 / epoch).
+    record = RunRecord.start(1, run_of(small_model(), x, y, epochs=2, batch_size=8), 0.0,
+                             clock=lambda: 0.0)
+    for _event in record.train():
+        pass
+    session, curves = Session(), TrainingCurves()
+    qtbot.addWidget(curves)
+    feed = RunCurves(session, curves)
+    feed._runs(type("E", (), {"value": (record,)})())  # a history with this one run
+    points = curves.data("loss")
     assert len(points) == 160
     assert np.all(np.diff(points[:, 0]) > 0)
     assert points[-1, 0] == pytest.approx(2.0)
-    assert np.all(np.isfinite(points[:, 1])) and np.all((points[:, 2] >= 0) & (points[:, 2] <= 1))
+    accuracy = curves.data("accuracy")[:, 1]
+    assert np.all(np.isfinite(points[:, 1])) and np.all((accuracy >= 0) & (accuracy <= 100))
+    assert len(curves.data("loss", "epochs")) == 2
 
 
 def test_smoother_recovers_batch_losses_from_running_means():
@@ -110,8 +128,8 @@ def test_smoother_recovers_batch_losses_from_running_means():
 def test_epoch_snapshots_are_copies(data):
     x, y = data
     model = small_model()
-    snapshots = [i.weights for i in throttled_training(model, x, y, epochs=2, batch_size=32)
-                 if isinstance(i, EpochReport)]
+    snapshots = [i.weights for i in throttled_training(
+        events(model, x, y, epochs=2, batch_size=32), model) if isinstance(i, EpochReport)]
     assert not np.allclose(snapshots[0][0], snapshots[1][0])
     final = model.get_weights()
     np.testing.assert_array_equal(snapshots[1][0], final[0])
@@ -132,7 +150,7 @@ def test_errors_become_one_line_failures(data):
             yield event
 
     model.train = broken
-    items = list(throttled_training(model, x, y, epochs=1, batch_size=64))
+    items = list(throttled_training(events(model, x, y, epochs=1, batch_size=64), model))
     assert isinstance(items[-1], Failure)
     assert items[-1].message == "ValueError: first line"
     assert one_line(MemoryError()).startswith("not enough memory")
@@ -206,7 +224,8 @@ def test_blas_is_limited_while_training_only(data):
 
     model.train = spying_train
     before = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
-    list(throttled_training(model, x, y, epochs=1, batch_size=64, blas_threads=1))
+    run = run_of(model, x, y, epochs=1, batch_size=64)
+    list(throttled_training(run.train(blas_threads=None), model, blas_threads=1))
     after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     assert seen and all(all(n == 1 for n in threads) for threads in seen)
     assert after == before

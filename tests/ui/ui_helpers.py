@@ -41,3 +41,14 @@ ONE = [(0.5, 0.15), (0.5, 0.85)]
 #: A closed loop: MNIST "0".
 ZERO = [(0.5, 0.15), (0.75, 0.3), (0.78, 0.65), (0.5, 0.86), (0.24, 0.65), (0.26, 0.3),
         (0.5, 0.15)]
+
+
+def make_window(qtbot, settings, train_limit=3000, **kwargs):
+    """A shown window with its own settings, once its dataset is loaded."""
+    from dense_studio.ui import MainWindow
+
+    window = MainWindow(settings=settings, train_limit=train_limit, **kwargs)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.is_ready, timeout=15000)
+    return window

@@ -1,5 +1,7 @@
-"""The window's controllers: each owns one job's state and talks to its views.
+"""The window's controllers: each does one job on the session, with its Qt side.
 
-They hold no layout. ``MainWindow`` makes them, hands them their views and wires their
-signals; the Qt-free session model can later take over the state each one keeps.
+The session (``dense_studio.session``) holds what the person works on; a controller turns
+clicks into session calls and session events into what its views show, and keeps only Qt
+things of its own (worker threads, loaders, timers, dialogs, QSettings). ``MainWindow``
+makes them and hands them their views.
 """

@@ -19,54 +19,58 @@ PRELOAD = ("dense_studio.ui.training_worker",)
 
 
 class DatasetController(QObject):
-    """State: ``name`` (the dataset wanted), ``current`` (the loaded ``Dataset`` shown, or
-    None while loading) and the datasets loaded so far.
+    """Loads the session's chosen dataset (``session.dataset_name``) and hands it over
+    (``session.dataset_loaded``). State (a loader's, not the person's): the datasets loaded
+    so far and the loading thread.
 
-    ``changed(dataset)`` when ``current`` changes (None: loading); ``loaded(name)`` when a
-    dataset just came from disk and is shown; ``fellBack(name)`` when loading failed and
-    an earlier dataset is shown again.
+    ``loaded(name)`` when a dataset just came from disk and the session took it;
+    ``fellBack(name)`` when loading failed and an earlier dataset is chosen again.
     """
 
-    changed = Signal(object)
     loaded = Signal(str)
     fellBack = Signal(str)
 
-    def __init__(self, notices, name: str = "fashion_mnist", parent: QObject | None = None,
+    def __init__(self, session, notices, parent: QObject | None = None,
                  load=load_dataset) -> None:
         super().__init__(parent)
+        self._session = session
         self._notices = notices
         self._load = load
-        self.name = name
-        self.current = None
         self._cache: dict[str, object] = {}
         self._loader: DatasetLoader | None = None
         self._loading_name: str | None = None
         self._pending: str | None = None
         self._closing = False
+        self._started = False
+        session.events.dataset_name.connect(self._chosen)
 
     @property
     def is_loading(self) -> bool:
         return self._loader is not None
 
     def title(self, name: str | None = None) -> str:
-        name = name or self.name
+        name = name or self._session.dataset_name
         return DATASETS.get(name, name)
 
-    def choose(self, name: str) -> None:
-        """The person picked ``name``."""
-        if name != self.name:
-            self.request(name)
+    def start(self) -> None:
+        """Load the session's dataset now (the window is on screen); later choices load as
+        they are made."""
+        self._started = True
+        if self._session.dataset is None and not self.is_loading:
+            self.request(self._session.dataset_name)
+
+    def _chosen(self, event) -> None:
+        if self._started:
+            self.request(event.value)
 
     def request(self, name: str) -> None:
-        """Show dataset ``name``: at once if loaded, else after loading it in a thread."""
+        """Hand dataset ``name`` to the session: at once if loaded, else after loading it
+        in a thread."""
         if self._closing:
             return
-        self.name = name
         if name in self._cache:
-            self._show(self._cache[name])
+            self._session.dataset_loaded(self._cache[name])
             return
-        self.current = None
-        self.changed.emit(None)
         self._notices.status(fill(self.tr("Loading %1…"), self.title(name)))
         if self._loader is not None:
             self._pending = name
@@ -85,16 +89,11 @@ class DatasetController(QObject):
         if self._loader is not None:
             self._loader.wait(timeout)
 
-    def _show(self, dataset) -> None:
-        self.current = dataset
-        self.name = dataset.name
-        self.changed.emit(dataset)
-
     def _returned(self, dataset) -> None:
-        # Shown at once (the loader thread may still be preloading the training modules).
+        # Handed over at once (the loader thread may still be preloading modules).
         self._cache[dataset.name] = dataset
-        if dataset.name == self.name and self._pending is None and not self._closing:
-            self._show(dataset)
+        if self._pending is None and not self._closing \
+                and self._session.dataset_loaded(dataset):
             self.loaded.emit(dataset.name)
 
     def _failed(self, error: Exception) -> None:
@@ -108,20 +107,20 @@ class DatasetController(QObject):
         self._loader = None
         if self._closing:
             return
+        session = self._session
         pending, self._pending = self._pending, None
+        wanted = session.dataset_name
         if pending is not None and pending != self._loading_name:
-            self.request(pending)
+            self.request(wanted)
             return
         name = self._loading_name
         if name in self._cache:
-            if self.current is None and name == self.name:
-                self._show(self._cache[name])
+            if session.dataset is None and name == wanted:
+                session.dataset_loaded(self._cache[name])
                 self.loaded.emit(name)
-        elif name == self.name:
+        elif name == wanted:
             # Loading failed: go back to a dataset we have, if any.
             fallback = next(iter(self._cache), None)
-            if fallback is not None:
+            if fallback is not None and not session.model.training:
                 self.fellBack.emit(fallback)
-                self._show(self._cache[fallback])
-            else:
-                self.changed.emit(None)
+                session.choose_dataset(fallback)

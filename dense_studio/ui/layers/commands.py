@@ -1,70 +1,34 @@
-"""Undo steps of the layer editor: each stores the whole layer tuple before and after.
+"""The layer editor's Undo and Redo actions, on the session's layer stack.
 
-The layer specs are small immutable values, so "the state" is one tuple and undo/redo is
-just "show this tuple" — the UI and the undo history cannot drift apart.
+The undo history is the session's (``session.layers``: every step holds the whole layer
+tuple before and after, and a slider drag merges into one step); these actions only show
+it: each names, in the person's language, the step it would take, and is disabled while
+the editor is locked.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 
+from dense_studio.engine.spec import DropoutSpec
 from dense_studio.ui.messages import fill
 
-__all__ = ["LayersCommand", "UndoActions"]
-
-_MERGE_ID = 0x4C45  # "LE": consecutive edits of one value of one row merge into one undo step
-
-
-class LayersCommand(QUndoCommand):
-    """One edit: show ``after`` on redo, ``before`` on undo (whole tuples of layer specs)."""
-
-    def __init__(self, show, before, after, text, select_before, select_after, merge_key=None):
-        """``show(layers, select)`` puts a layer tuple on screen and selects row ``select``."""
-        super().__init__(text)
-        self._show = show
-        self.before, self.after = before, after
-        self.select_before, self.select_after = select_before, select_after
-        self.merge_key = merge_key
-
-    def id(self) -> int:  # noqa: A003 (Qt name)
-        return _MERGE_ID if self.merge_key is not None else -1
-
-    def mergeWith(self, other) -> bool:  # noqa: N802 (Qt name)
-        if not isinstance(other, LayersCommand) or other.merge_key != self.merge_key:
-            return False
-        if other.before != self.after:
-            return False
-        self.after = other.after
-        self.select_after = other.select_after
-        self.setText(other.text())
-        if self.after == self.before:  # dragged back to where it started: no step at all
-            self.setObsolete(True)
-        return True
-
-    def redo(self) -> None:
-        self._show(self.after, self.select_after)
-
-    def undo(self) -> None:
-        self._show(self.before, self.select_before)
-
+__all__ = ["UndoActions"]
 
 
 class UndoActions(QObject):
-    """An undo stack and its Undo and Redo menu actions: they name the step they would
-    undo or redo, and are disabled while ``is_locked()``. ``before_step()`` runs first
-    (it ends a merging edit, so undo never merges into the step being undone)."""
+    """Undo and Redo actions for ``stack`` (a ``session.LayerStack``): they name the step
+    they would undo or redo, and are disabled while ``is_locked()``. ``before_step()`` runs
+    first (it ends a merging edit, so undo never merges into the step being undone)."""
 
-    def __init__(self, is_locked, before_step, parent: QObject) -> None:
+    def __init__(self, stack, is_locked, before_step, parent: QObject) -> None:
         super().__init__(parent)
-        # The stack is ours: it goes when we go, after our slots are disconnected (its
-        # destructor clears it, which would otherwise call update() on a dead stack).
-        self.stack = self._stack = QUndoStack(self)
+        self._stack = stack
         self._is_locked = is_locked
         self._before_step = before_step
         self._actions: list[tuple[QAction, str]] = []
-        self.stack.indexChanged.connect(self.update)
-        self.stack.cleanChanged.connect(self.update)
+        stack.events.undo.connect(self.update)
 
     def make(self, parent: QObject, kind: str) -> QAction:
         """A new ``"undo"`` (Ctrl+Z) or ``"redo"`` (Ctrl+Shift+Z, Ctrl+Y) action."""
@@ -74,7 +38,7 @@ class UndoActions(QObject):
             action.setShortcuts([QKeySequence("Ctrl+Z")])
         else:
             action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        action.triggered.connect(lambda: self._step(kind))
+        action.triggered.connect(lambda: self.step(kind))
         self._actions.append((action, kind))
         action.destroyed.connect(lambda *_a, a=action: self._forget(a))
         self.update()
@@ -83,19 +47,42 @@ class UndoActions(QObject):
     def _forget(self, action) -> None:
         self._actions = [(a, k) for a, k in self._actions if a is not action]
 
-    def _step(self, kind: str) -> None:
+    def step(self, kind: str) -> None:
+        """Undo (``"undo"``) or redo the last step, unless locked."""
         if not self._is_locked():
             self._before_step()
             self._stack.undo() if kind == "undo" else self._stack.redo()
 
+    def step_text(self, step) -> str:
+        """The menu's name for undo step ``step`` (a ``session.UndoStep``); ``tr`` translates."""
+        row, after = step.row, step.after
+        key = step.key
+        if key == "insert_layer":
+            dropout = isinstance(after[row], DropoutSpec)
+            return self.tr("Add Dropout layer") if dropout else self.tr("Add Dense layer")
+        if key == "remove_layer":
+            return fill(self.tr("Remove layer %1"), row + 1)
+        if key == "move_layer":
+            return fill(self.tr("Move layer %1"), row + 1)
+        if key == "change_units":
+            return fill(self.tr("Set layer %1 to %2 units"), row + 1, after[row].units)
+        if key == "change_activation":
+            return fill(self.tr("Set layer %1 activation to %2"), row + 1, after[row].activation)
+        if key == "change_rate":
+            return fill(self.tr("Set layer %1 dropout to %2"), row + 1, f"{after[row].rate:g}")
+        if key == "replace_layer":
+            return fill(self.tr("Replace layer %1"), row + 1)
+        return self.tr("Replace layers")
+
     def update(self, *_args) -> None:
-        stack, locked = self._stack, self._is_locked()
+        state, locked = self._stack.undo_state, self._is_locked()
         for action, kind in self._actions:
+            step = state.undo if kind == "undo" else state.redo
             if kind == "undo":
-                text = stack.undoText()
-                action.setText(fill(self.tr("&Undo %1"), text) if text else self.tr("&Undo"))
-                action.setEnabled(stack.canUndo() and not locked)
+                text = fill(self.tr("&Undo %1"), self.step_text(step)) if step \
+                    else self.tr("&Undo")
             else:
-                text = stack.redoText()
-                action.setText(fill(self.tr("&Redo %1"), text) if text else self.tr("&Redo"))
-                action.setEnabled(stack.canRedo() and not locked)
+                text = fill(self.tr("&Redo %1"), self.step_text(step)) if step \
+                    else self.tr("&Redo")
+            action.setText(text)
+            action.setEnabled(step is not None and not locked)
