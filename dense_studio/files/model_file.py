@@ -19,9 +19,10 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -168,25 +169,31 @@ def load_model(path: str | os.PathLike) -> LoadedModel:
 def read_model_file(path: str | os.PathLike):
     """Validate a model file and return ``(config, dataset, class_names, input_shape,
     metrics, weights)`` without building a model. Errors do not repeat the path."""
+    return read_archive(path, "model", MAX_FILE_BYTES, MAX_ARRAYS + 1, _read_archive)
+
+
+def read_archive(path, kind: str, max_bytes: int, max_members: int,
+                 read: Callable[[NpzReader], Any]):
+    """Open ``path`` as one of our archives (``kind``: "model" or "session") and return
+    ``read(archive)``; anything wrong becomes one :class:`ModelFileError` line."""
     try:
-        file, size = open_regular_file(path, MAX_FILE_BYTES, "a model file")
+        file, size = open_regular_file(path, max_bytes, f"a {kind} file")
     except UnreadableFile as reason:
         raise ModelFileError(str(reason)) from None
+    not_ours = f"is not a Dense Studio {kind} file (not a zip archive)"
     try:
         with file:
-            return _read_archive(NpzReader(file, size, MAX_ARRAYS + 1))
+            return read(NpzReader(file, size, max_members))
     except ModelFileError:
         raise
     except ArchiveError as reason:
-        detail = str(reason)
-        if detail == "is not a zip archive":
-            detail = "is not a Dense Studio model file (not a zip archive)"
-        raise ModelFileError(detail) from None
+        raise ModelFileError(not_ours if str(reason) == "is not a zip archive"
+                             else str(reason)) from None
     except zipfile.BadZipFile:
-        raise ModelFileError("is not a Dense Studio model file (not a zip archive)") from None
+        raise ModelFileError(not_ours) from None
     except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, KeyError,
-            OverflowError, struct.error, zipfile.LargeZipFile) as error:
-        raise ModelFileError(f"is corrupt or truncated ({one_line(error)})") from None
+            OverflowError, struct.error, zipfile.LargeZipFile, zlib.error) as error:
+        raise ModelFileError(f"is corrupt or truncated ({one_line(error, 160)})") from None
 
 
 def _read_archive(archive: NpzReader):

@@ -19,9 +19,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import struct
-import zipfile
-import zlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Optional
@@ -31,8 +28,7 @@ import numpy as np
 from dense_studio import __version__
 from dense_studio.engine.spec import MAX_EPOCHS, TrainingConfig
 from dense_studio.engine.training import EpochEnd
-from dense_studio.data.untrusted import UnreadableFile, open_regular_file
-from dense_studio.errors import ConfigError, ModelFileError, one_line
+from dense_studio.errors import ConfigError, ModelFileError
 from dense_studio.files import model_file
 from dense_studio.files.model_file import (  # the model files' own checks, reused
     FORMAT as MODEL_FORMAT,
@@ -45,7 +41,7 @@ from dense_studio.files.model_file import (  # the model files' own checks, reus
     checked_header,
     parse_description,
 )
-from dense_studio.files.npz import ArchiveError, NpzReader
+from dense_studio.files.npz import NpzReader
 
 __all__ = [
     "FORMAT", "VERSION", "SUFFIX", "SessionFileError", "SessionData", "RunData",
@@ -207,27 +203,9 @@ def read_session(path) -> SessionData:
 
 
 def _read(path: Path) -> SessionData:
-    try:
-        file, size = open_regular_file(path, model_file.MAX_FILE_BYTES + MAX_META_BYTES,
-                                       "a session file")
-    except UnreadableFile as reason:
-        raise ModelFileError(str(reason)) from None
-    try:
-        with file:
-            archive = NpzReader(file, size, 2 * MAX_RUNS + model_file.MAX_ARRAYS + 2)
-            return _read_archive(archive, path)
-    except ModelFileError:
-        raise
-    except ArchiveError as reason:
-        detail = str(reason)
-        if detail == "is not a zip archive":
-            detail = "is not a Dense Studio session file (not a zip archive)"
-        raise ModelFileError(detail) from None
-    except zipfile.BadZipFile:
-        raise ModelFileError("is not a Dense Studio session file (not a zip archive)") from None
-    except (OSError, EOFError, zlib.error, ValueError, RuntimeError, NotImplementedError,
-            KeyError, OverflowError, struct.error, zipfile.LargeZipFile) as error:
-        raise ModelFileError(f"is corrupt or truncated ({one_line(error, 160)})") from None
+    return model_file.read_archive(
+        path, "session", model_file.MAX_FILE_BYTES + MAX_META_BYTES,
+        2 * MAX_RUNS + model_file.MAX_ARRAYS + 2, lambda archive: _read_archive(archive, path))
 
 
 def _read_archive(archive: NpzReader, path: Path) -> SessionData:
