@@ -24,10 +24,30 @@ from dense_studio.errors import DenseStudioError, one_line
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_SIGNAL_BASE = 128  # killed by signal N: exit 128 + N, as shells report it
 
-# Mirror dense_studio.engine.spec.OPTIMIZERS / LR_SCHEDULES (importing it here would pull in numpy via the
-# engine package; a test keeps the two equal).
-OPTIMIZER_CHOICES = ("adam", "sgd", "rmsprop")
-LR_SCHEDULE_CHOICES = ("constant", "cosine")  # engine.spec.LR_SCHEDULES, same test
+
+
+class _EngineNames:
+    """An option's choices straight from the engine's registry (``spec.NAME``), looked up
+    only when argparse needs them -- to check a value or to print ``train --help`` -- so
+    that ``dense-studio --help`` and the window's start import no numpy for them."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _names(self) -> tuple:
+        from dense_studio.engine import spec
+
+        return tuple(getattr(spec, self._name))
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __contains__(self, value) -> bool:
+        return value in self._names()
+
+
+OPTIMIZER_CHOICES = _EngineNames("OPTIMIZERS")
+LR_SCHEDULE_CHOICES = _EngineNames("LR_SCHEDULES")
 
 
 class UsageError(DenseStudioError):
@@ -76,11 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--epochs", type=int, metavar="N", help="passes over the training data (5)")
     train.add_argument("--batch-size", type=int, metavar="N", help="samples per step (32)")
-    train.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, help="adam (default), sgd or rmsprop")
+    train.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, metavar="NAME",
+                       help="%(choices)s (default adam)")
     train.add_argument("--learning-rate", type=float, metavar="LR", help="step size (0.001)")
     train.add_argument(
-        "--lr-schedule", choices=LR_SCHEDULE_CHOICES,
-        help="cosine (default): decay the learning rate to 0 over the run, or constant",
+        "--lr-schedule", choices=LR_SCHEDULE_CHOICES, metavar="SCHEDULE",
+        help="%(choices)s; cosine (default): decay the learning rate to 0 over the run, or constant",
     )
     train.add_argument(
         "--validation-split", type=float, metavar="F",

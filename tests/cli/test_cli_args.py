@@ -52,11 +52,20 @@ def test_version(capsys):
     assert code == 0 and out.strip() == f"dense-studio {__version__}"
 
 
-def test_choices_match_the_engine():
+def test_choices_are_the_engines_and_help_loads_no_engine(capsys):
     from dense_studio.engine.spec import LR_SCHEDULES, OPTIMIZERS
 
     assert tuple(OPTIMIZER_CHOICES) == tuple(OPTIMIZERS)
     assert tuple(LR_SCHEDULE_CHOICES) == tuple(LR_SCHEDULES)
+    code = ("import sys; from dense_studio.cli import main; main(['--help']); "
+            "print('numpy' in sys.modules, 'dense_studio.engine' in sys.modules)")
+    import subprocess
+    import sys
+
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert shown.stdout.strip().splitlines()[-1] == "False False"
+    code, out, _ = run(capsys, "train", "--help")
+    assert code == 0 and ", ".join(OPTIMIZERS) in out and ", ".join(LR_SCHEDULES) in out
 
 
 @pytest.mark.parametrize(
