@@ -18,20 +18,22 @@ import numpy as np
 
 from dense_studio import __version__
 from dense_studio.data import DATASETS, normalize_dataset_name
-from dense_studio.engine.spec import DenseSpec, DropoutSpec, format_layers
+from dense_studio.engine import optimizers
+from dense_studio.engine.spec import ACTIVATIONS, DenseSpec, DropoutSpec, format_layers
 from dense_studio.errors import ConfigError
 from dense_studio.files.model_file import LoadedModel, atomic_write
 
-# Keras class names of our optimizers; arguments other than the learning rate are the same
-# defaults in both (Keras: Adam 0.9/0.999/1e-7, SGD momentum 0, RMSprop rho 0.9).
-_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+# The engine's optimizer classes carry Keras's class names (Adam, SGD, RMSprop), and their
+# arguments other than the learning rate have Keras's defaults (Adam 0.9/0.999/1e-7, SGD
+# momentum 0, RMSprop rho 0.9), so the script names the same class.
+def _keras_optimizer(name: str) -> str:
+    return type(optimizers.get(name)).__name__
+
 
 # Every engine activation has Keras 3's semantics under the same name (the engine follows
 # keras.activations: exact GELU, leaky_relu with negative_slope 0.2), so names carry over.
 # TensorFlow >= 2.16 (the `tensorflow` extra) ships Keras 3.
-_KERAS_ACTIVATIONS = {
-    "linear", "relu", "sigmoid", "tanh", "softmax", "elu", "gelu", "swish", "leaky_relu",
-}
+_KERAS_ACTIVATIONS = frozenset(ACTIVATIONS)
 
 # Module names the exported script imports: a script named like one of them would import
 # itself instead (Python puts the script's folder first on sys.path).
@@ -79,7 +81,7 @@ def render_script(loaded: LoadedModel, weights_name: str) -> str:
         elif isinstance(layer, DropoutSpec):
             lines.append(f"    tf.keras.layers.Dropout({layer.rate!r}),")
     lines.append(f"    tf.keras.layers.Dense({loaded.num_classes}, activation='softmax'),")
-    optimizer = _OPTIMIZERS[config.optimizer]
+    optimizer = _keras_optimizer(config.optimizer)
     learning_rate, learning_rate_source = repr(config.learning_rate), ""
     if config.lr_schedule == "cosine":
         # Only training uses it (evaluation does not), but the script should say how the
