@@ -196,6 +196,13 @@ def choose_path(path: str) -> str:
 
 # --- report ---------------------------------------------------------------------------
 
+def write_json(name: str, report: dict) -> None:
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2))
+    print(f"wrote {path}")
+
+
 def pct(value: float) -> str:
     return f"{100 * value:.2f} %"
 
@@ -320,10 +327,7 @@ def main(argv=None) -> int:
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")
         print(f"{label:<{width}}{value:<44}{target}{mark}")
     if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=2))
-        print(f"wrote {path}")
+        write_json(args.json, report)
     return 0
 
 

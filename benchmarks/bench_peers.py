@@ -216,10 +216,9 @@ def main(argv=None) -> int:
     if args.first_epoch:
         first_epochs(report)
     if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=2))
-        print(f"wrote {path}")
+        from bench_engine import write_json  # (benchmarks/ is on sys.path: the script's folder)
+
+        write_json(args.json, report)
     return 0
 
 
