@@ -210,7 +210,8 @@ def main(argv=None) -> int:
         print(f"{name:<24} {median:9.3f} {spread:>13} {median / ours:15.2f}x "
               f"{100 * limit / median:14.1f}%")
     if "dense_studio fast" in medians:
-        print(f"fast path / numpy path: {medians['dense_studio fast'] / medians['dense_studio numpy']:.3f}")
+        ratio = medians["dense_studio fast"] / medians["dense_studio numpy"]
+        print(f"fast path / numpy path: {ratio:.3f}")
     report = {"load_average_end": os.getloadavg(), "gflops": gflops, "limit_seconds": limit,
               "epoch_seconds": epochs, "median_epoch_seconds": medians}
     if args.first_epoch:
