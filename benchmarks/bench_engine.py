@@ -22,6 +22,13 @@ What it measures (targets from issue 2):
   the preset's cosine learning-rate decay, i.e. exactly the tf.keras recipe.
 - ``strong``: the "strong" preset (Dense and Dropout only) -- test accuracy (target
   >= 90.0 %) and training seconds (target <= 60 s).
+- ``quick``: the "quick" preset against the reference, per seed, the two runs of a seed
+  back to back (order alternating by seed): test accuracy (target: at least the
+  reference's minus 0.5 points) and training time (target: at most half the reference's).
+
+``--path fast`` (default) prepares the fast path first (``engine/fast.py``, compiling
+its kernels if the cache lacks them) and times that; ``--path numpy`` times the numpy
+engine (``DENSE_STUDIO_FAST=0``); ``--path auto`` leaves the choice to the engine.
 
 Data come from ``dense_studio.data.load_dataset`` when available, else straight from the
 bundled IDX files.
@@ -47,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 from dense_studio.engine import PRESETS, EpochEnd, TrainingEnd, build_model  # noqa: E402
 
 TARGETS = {"epoch_seconds": 0.8, "fashion_mnist": 0.875, "mnist": 0.975, "strong": 0.90,
-           "strong_seconds": 60.0}
+           "strong_seconds": 60.0, "quick_accuracy_drop": 0.005, "quick_time_ratio": 0.5}
 
 
 # --- data -----------------------------------------------------------------------------
@@ -176,7 +183,25 @@ def step_profile(data, steps: int = 1875) -> dict:
     return {name: 1e6 * value / count for name, value in totals.items()}
 
 
+def choose_path(path: str) -> str:
+    """Set up the step ``path`` names; returns what will run ("fast", "numpy", "auto")."""
+    from dense_studio.engine import fast
+
+    if path == "numpy":
+        os.environ[fast.SWITCH] = "0"
+    elif path == "fast" and not fast.prepare_fast_path():
+        raise SystemExit(f"the fast path cannot run: {fast.failure() or 'numba missing'}")
+    return path
+
+
 # --- report ---------------------------------------------------------------------------
+
+def write_json(name: str, report: dict) -> None:
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2))
+    print(f"wrote {path}")
+
 
 def pct(value: float) -> str:
     return f"{100 * value:.2f} %"
@@ -184,7 +209,8 @@ def pct(value: float) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["timing", "fashion", "mnist", "strong"], action="append",
+    parser.add_argument("--only", choices=["timing", "fashion", "mnist", "strong", "quick"],
+                        action="append",
                         help="run only these parts (repeatable); default all")
     parser.add_argument("--epochs", type=int, default=5, help="timed epochs (default 5)")
     parser.add_argument("--seeds", default="0,1,2", help="seeds for the accuracy runs")
@@ -200,16 +226,20 @@ def main(argv=None) -> int:
                              "exact tf.keras recipe, without the preset's cosine decay)")
     parser.add_argument("--quick", action="store_true", help="timing and Fashion-MNIST, seed 0")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--path", choices=["fast", "numpy", "auto"], default="fast",
+                        help="the engine's step: fast path (default), numpy, or its choice")
     args = parser.parse_args(argv)
-    parts = set(args.only or ["timing", "fashion", "mnist", "strong"])
+    path = choose_path(args.path)
+    parts = set(args.only or ["timing", "fashion", "mnist", "strong", "quick"])
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     if args.quick:
         parts, seeds = {"timing", "fashion"}, seeds[:1]
     strong_seeds = [int(s) for s in args.strong_seeds.split(",") if s.strip()]
     report: dict = {"machine": {"cpus": os.cpu_count(), "numpy": np.__version__,
-                                "load_average": os.getloadavg()}, "targets": TARGETS}
-    rows = []
-    fashion = load("fashion_mnist") if parts & {"timing", "fashion", "strong"} else None
+                                "load_average": os.getloadavg()}, "targets": TARGETS,
+                    "path": path}
+    rows = [("training step", path, "", None)]
+    fashion = load("fashion_mnist") if parts & {"timing", "fashion", "strong", "quick"} else None
 
     if "timing" in parts:
         from threadpoolctl import threadpool_limits
@@ -274,16 +304,30 @@ def main(argv=None) -> int:
                          r["test_accuracy"] >= TARGETS["strong"]
                          and r["train_seconds"] <= TARGETS["strong_seconds"]))
 
+    if "quick" in parts:
+        report["quick"] = {"config": PRESETS["quick"].to_dict(), "runs": []}
+        for n, seed in enumerate(seeds):
+            order = ["reference", "quick"] if n % 2 == 0 else ["quick", "reference"]
+            runs = {name: run_preset(name, fashion, seed, args.blas_threads) for name in order}
+            ref, quick = runs["reference"], runs["quick"]
+            ratio = quick["train_seconds"] / ref["train_seconds"]
+            drop = ref["test_accuracy"] - quick["test_accuracy"]
+            report["quick"]["runs"].append({"seed": seed, "reference": ref, "quick": quick})
+            rows.append((f"quick preset (seed {seed})",
+                         f"{pct(quick['test_accuracy'])} in {quick['train_seconds']:.2f} s; "
+                         f"reference {pct(ref['test_accuracy'])} in "
+                         f"{ref['train_seconds']:.2f} s: time x{ratio:.2f}",
+                         ">= ref - 0.5 pt, <= x0.5",
+                         drop <= TARGETS["quick_accuracy_drop"]
+                         and ratio <= TARGETS["quick_time_ratio"]))
+
     width = max(len(r[0]) for r in rows) + 2
     print(f"load average at start: {report['machine']['load_average']}")
     for label, value, target, ok in rows:
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")
         print(f"{label:<{width}}{value:<44}{target}{mark}")
     if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=2))
-        print(f"wrote {path}")
+        write_json(args.json, report)
     return 0
 
 

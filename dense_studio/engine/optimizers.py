@@ -166,6 +166,12 @@ class Optimizer:
                 np.greater_equal(scratch, threshold, out=scratch)
                 buffer *= scratch
 
+    def finish_step(self, scratch: np.ndarray) -> None:
+        """The bookkeeping after an update, by ``step`` or by the fast path's fused kernel
+        (``fast.py``): count the step, renormalize and flush tiny state (``scratch``: a
+        spent buffer of the parameters' size, the gradient)."""
+        self._after_step(scratch)
+
     def _renormalize(self) -> None:
         pass
 
@@ -217,7 +223,7 @@ class SGD(Optimizer):
                 np.add(params, self._tmp, out=out)
             else:
                 np.add(params, m, out=out)
-        self._after_step(grads)
+        self.finish_step(grads)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -246,6 +252,11 @@ class _GrowingScale(Optimizer):
 
     def grad_scale(self) -> float:
         return self._sigma * self._grow
+
+    def finish_step(self, scratch: np.ndarray) -> None:
+        """The bookkeeping after an update (``step`` or a fused kernel's): the scale grows."""
+        self._sigma *= self._grow
+        self._after_step(scratch)
 
 
 class Adam(_GrowingScale):
@@ -279,24 +290,29 @@ class Adam(_GrowingScale):
     def _state_buffers(self):
         return [self._m, self._v]
 
-    def step(self, params, grads, out):
+    def step_coefficients(self) -> tuple[float, float, float]:
+        """``(decay, epsilon, factor)`` of the next step: ``M = decay * M + G``,
+        ``V += G**2``, ``w -= factor * M / (sqrt(V) + epsilon)``."""
         b1, b2 = self.beta_1, self.beta_2
         t = self.iterations + 1
         sigma = self._sigma * self._grow
         alpha = self.current_learning_rate() * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+        root = math.sqrt(1.0 - b2)
+        return b1 * self._grow, sigma * self.epsilon / root, alpha * (1.0 - b1) / root
+
+    def step(self, params, grads, out):
+        decay, epsilon, factor = self.step_coefficients()
         m, v, g = self._m, self._v, grads
-        m *= b1 * self._grow
+        m *= decay
         m += g  # M = sigma * m / (1 - b1)
         np.square(g, out=g)
         v += g  # V = sigma**2 * v / (1 - b2)
-        root = math.sqrt(1.0 - b2)
         np.sqrt(v, out=g)
-        g += sigma * self.epsilon / root
+        g += epsilon
         np.divide(m, g, out=g)
-        g *= alpha * (1.0 - b1) / root
+        g *= factor
         np.subtract(params, g, out=out)
-        self._sigma = sigma
-        self._after_step(grads)
+        self.finish_step(grads)
 
     def _renormalize(self):
         if self._sigma == 1.0:
@@ -343,25 +359,29 @@ class RMSprop(_GrowingScale):
     def _state_buffers(self):
         return [self._v] + ([] if self._m is None else [self._m])
 
-    def step(self, params, grads, out):
-        rho = self.rho
+    def step_coefficients(self) -> tuple[float, float]:
+        """``(epsilon, factor)`` of the next step: ``V += G**2``, the increment
+        ``factor * G / sqrt(V + epsilon)``."""
         sigma = self._sigma * self._grow
-        lr = self.current_learning_rate()
+        return (sigma * sigma * self.epsilon / (1.0 - self.rho),
+                self.current_learning_rate() / math.sqrt(1.0 - self.rho))
+
+    def step(self, params, grads, out):
+        epsilon, factor = self.step_coefficients()
         v, tmp, g = self._v, self._tmp, grads
         np.square(g, out=tmp)
         v += tmp  # V = sigma**2 * v / (1 - rho)
-        np.add(v, sigma * sigma * self.epsilon / (1.0 - rho), out=tmp)
+        np.add(v, epsilon, out=tmp)
         np.sqrt(tmp, out=tmp)
         np.divide(g, tmp, out=tmp)
-        tmp *= lr / math.sqrt(1.0 - rho)  # the increment, lr * g / sqrt(v + eps)
+        tmp *= factor  # the increment, lr * g / sqrt(v + eps)
         if self._m is None:
             np.subtract(params, tmp, out=out)
         else:
             self._m *= self.momentum
             self._m += tmp
             np.subtract(params, self._m, out=out)
-        self._sigma = sigma
-        self._after_step(grads)
+        self.finish_step(grads)
 
     def _renormalize(self):
         if self._sigma != 1.0:

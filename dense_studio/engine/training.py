@@ -17,7 +17,9 @@ obvious way):
 - the softmax and the cross-entropy are fused, and the optimizer's gradient factor is
   applied to the small output error before backpropagation, not to the big gradient.
 
-One step is ``train_step`` below; a faster implementation of it can take its place.
+One step is ``train_step`` below. ``fast.py`` has a second implementation of it with the
+element-wise work fused by numba; a run takes it when ``fast.use_for_training`` says so
+(the same weights to about 1e-7; ``DENSE_STUDIO_FAST=0`` keeps this one).
 
 Divergence: the loop alternates between the store's two parameter buffers (the optimizer
 writes the new weights into the previous one), so the weights before the last step are
@@ -44,6 +46,7 @@ from dense_studio.engine.events import (
     TrainingControl,
     TrainingEnd,
 )
+from dense_studio.engine import fast
 from dense_studio.engine.plan import BatchPlan, evaluate_arrays
 
 # A diverging run overflows (inf, then NaN) before the loss check sees it; that case is
@@ -141,6 +144,7 @@ def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffl
     partial = None
     store.keep_previous()  # "previous weights" for a diverging first step
     regularized = [layer for layer in model.layers if getattr(layer, "kernel_regularizer", 0)]
+    step = fast.train_step if fast.use_for_training(model) else train_step
     history: dict = {"loss": [], "accuracy": []}
     if validation_data is not None:
         history["val_loss"], history["val_accuracy"] = [], []
@@ -184,7 +188,7 @@ def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffl
             # (the indices are valid; mode="clip" skips numpy's buffered, checked copy)
             np.take(x, idx, axis=0, out=plan.x, mode="clip")
             np.take(y, idx, out=plan.y, mode="clip")
-            loss_sum, correct = train_step(plan, optimizer, store, regularized)
+            loss_sum, correct = step(plan, optimizer, store, regularized)
             if not math.isfinite(loss_sum):
                 what, status = diverge(loss_sum), "diverged"
                 break

@@ -79,6 +79,7 @@ def test_flatten_and_dropout_forward_and_backward():
 
 
 def test_training_runs_the_layers_own_forward_and_backward(monkeypatch):
+    monkeypatch.setenv("DENSE_STUDIO_FAST", "0")  # the numpy reference (fast.py fuses them)
     calls = {"forward": 0, "backward": 0}
     real_forward, real_backward = Dense.forward, Dense.backward
 

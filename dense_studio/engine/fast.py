@@ -1,0 +1,565 @@
+"""The fast path: ``training.train_step`` with its element-wise work fused, compiled by numba.
+
+The numpy engine is the readable reference; this module does the same step with fewer
+passes over memory. The matrix products stay numpy's (``np.dot`` into the plan's buffers,
+the same BLAS calls); what numba fuses is the rest, each into one loop:
+
+- bias + activation (``z += b; y = f(z)``), and its gradient with the bias gradient
+  (``dz = dy * f'(z); db = sum(dz)``);
+- softmax + cross-entropy + the output error (``dz = scale * (softmax(z) - onehot)``)
+  + the output layer's bias gradient;
+- the optimizer's update, one pass over the flat parameters (Adam's nine numpy passes).
+
+Each kernel does the numpy path's float32 operations in the same order (no fast-math),
+so the weights agree to about 1e-7 (``exp`` may differ by an ulp). A hidden softmax,
+Dropout and Flatten run their layer's own ``forward``/``backward``.
+
+Cost elsewhere: numba is imported only by ``prepare_fast_path`` (never by importing the
+engine). The kernels are cached in the user's cache folder (``cache_dir()``); compiling
+them takes a few seconds, once per install, and loading them from the cache about half a
+second, once per process. So that no run waits for a compile, training chooses
+automatically, once per process (``use_for_training``): when the cache holds the kernels
+it loads them and takes the fast path; otherwise it starts compiling them in a separate
+low-priority process and takes the numpy path for now. ``DENSE_STUDIO_FAST=0`` switches
+the fast path off; without numba the numpy path runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+from dense_studio.engine.layers import Dense
+
+SWITCH = "DENSE_STUDIO_FAST"  # "0": always the numpy path
+
+# Activation codes the kernels branch on (a loop-invariant branch: LLVM unswitches it).
+LINEAR, RELU, SIGMOID, TANH, ELU, LEAKY_RELU, SWISH, GELU = range(8)
+CODES = {"linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH, "elu": ELU,
+         "leaky_relu": LEAKY_RELU, "swish": SWISH, "gelu": GELU}  # softmax: the layer's own
+LEAKY_RELU_SLOPE = 0.2  # activations.LEAKY_RELU_SLOPE (a test keeps them equal)
+
+# A compile that started this long ago and left no result is taken as dead.
+_COMPILE_TIMEOUT = 300.0
+
+
+# --- the kernels (plain Python here; numba compiles them in prepare_fast_path) ------------
+
+_HELPERS: list[Callable] = []
+_KERNELS: dict[str, tuple[Callable, str]] = {}
+
+
+def _helper(func: Callable) -> Callable:
+    """A scalar function the kernels call (inlined into them by numba)."""
+    _HELPERS.append(func)
+    return func
+
+
+def _kernel(signature: str) -> Callable:
+    """A kernel with its numba signature (C-contiguous float32 arrays)."""
+    def register(func: Callable) -> Callable:
+        _KERNELS[func.__name__] = (func, signature)
+        return func
+    return register
+
+
+@_helper
+def _sigmoid(v):
+    e = math.exp(-abs(v))  # from exp(-|v|): nothing overflows
+    return 1.0 / (1.0 + e) if v >= 0 else e / (1.0 + e)
+
+
+@_helper
+def _normal_cdf(v):
+    return 0.5 * math.erfc(-v * 0.7071067811865476)
+
+
+@_helper
+def _activate(code, v):
+    """``f(v)`` (see ``activations.py`` for the formulas)."""
+    if code == RELU:
+        return v if v > 0 else v * 0
+    if code == SIGMOID:
+        return _sigmoid(v)
+    if code == TANH:
+        return math.tanh(v)
+    if code == ELU:
+        return v if v > 0 else math.expm1(v)
+    if code == LEAKY_RELU:
+        return v if v > 0 else v * LEAKY_RELU_SLOPE
+    if code == SWISH:
+        return v * _sigmoid(v)
+    if code == GELU:
+        return v * _normal_cdf(v)
+    return v
+
+
+@_helper
+def _derivative(code, z, y):
+    """``f'(z)``, from ``z`` and ``y = f(z)``."""
+    if code == RELU:
+        return 1.0 if z > 0 else 0.0
+    if code == SIGMOID:
+        return y * (1.0 - y)
+    if code == TANH:
+        return 1.0 - y * y
+    if code == ELU:
+        return 1.0 if z > 0 else math.exp(z)
+    if code == LEAKY_RELU:
+        return 1.0 if z > 0 else LEAKY_RELU_SLOPE
+    if code == SWISH:
+        s = _sigmoid(z)
+        return s + y * (1.0 - s)
+    if code == GELU:
+        return _normal_cdf(z) + z * math.exp(-0.5 * z * z) * 0.3989422804014327
+    return 1.0
+
+
+@_kernel("void(float32[:, ::1], float32[::1], float32[:, ::1], int64)")
+def bias_activation(z, bias, y, code):
+    """``z += bias`` (when there is one), ``y = f(z)``; ``y`` may be ``z``."""
+    with_bias = bias.size > 0
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            v = z[i, j] + bias[j] if with_bias else z[i, j]
+            z[i, j] = v
+            y[i, j] = _activate(code, v)
+
+
+@_kernel("void(float32[:, ::1], float32[:, ::1], float32[:, ::1], float32[::1], int64)")
+def activation_backward(z, y, dy, grad_bias, code):
+    """``dy *= f'(z)`` (it becomes ``dz``); ``grad_bias = sum of dz over the batch``."""
+    with_bias = grad_bias.size > 0
+    grad_bias[:] = 0
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            d = dy[i, j] * _derivative(code, z[i, j], y[i, j])
+            dy[i, j] = d
+            if with_bias:
+                grad_bias[j] += d
+
+
+@_kernel("Tuple((float64, int64))(float32[:, ::1], float32[::1], int64[::1], float64, "
+         "float32[::1])")
+def softmax_cross_entropy(z, bias, labels, scale, grad_bias):
+    """Adds ``bias`` to the logits ``z``; returns ``(sum of logsumexp(z) - z[label],
+    correct predictions)`` and writes ``scale * (softmax(z) - onehot)`` over ``z`` and its
+    sum over the batch into ``grad_bias`` (see ``losses.SoftmaxCrossEntropy``)."""
+    rows, classes = z.shape
+    with_bias = bias.size > 0
+    factor = np.float32(scale)
+    one = np.float32(1.0)
+    grad_bias[:] = 0
+    loss = 0.0
+    correct = 0
+    for i in range(rows):
+        best = 0
+        for j in range(classes):
+            if with_bias:
+                z[i, j] += bias[j]
+            if z[i, j] > z[i, best]:
+                best = j
+        top = z[i, best]
+        label = labels[i]
+        loss -= z[i, label] - top
+        total = np.float32(0.0)
+        for j in range(classes):
+            e = np.exp(z[i, j] - top)
+            z[i, j] = e
+            total += e
+        loss += math.log(total)
+        correct += best == label
+        for j in range(classes):
+            d = z[i, j] / total
+            if j == label:
+                d -= one
+            d *= factor
+            z[i, j] = d
+            if with_bias:
+                grad_bias[j] += d
+    return loss, correct
+
+
+@_kernel("void(float32[::1], float32[::1], float32[::1], float32[::1], float32[::1], "
+         "float64, float64, float64)")
+def adam(params, grads, out, m, v, decay, epsilon, factor):
+    """``optimizers.Adam.step`` in one pass: ``M = decay * M + G; V += G**2;
+    out = params - factor * M / (sqrt(V) + epsilon)``."""
+    decay32, epsilon32, factor32 = np.float32(decay), np.float32(epsilon), np.float32(factor)
+    for i in range(params.size):
+        g = grads[i]
+        mi = m[i] * decay32 + g
+        vi = v[i] + g * g
+        m[i] = mi
+        v[i] = vi
+        out[i] = params[i] - mi / (np.sqrt(vi) + epsilon32) * factor32
+
+
+@_kernel("void(float32[::1], float32[::1], float32[::1], float32[::1], float32[::1], "
+         "float64, float64, float64)")
+def rmsprop(params, grads, out, v, m, epsilon, factor, momentum):
+    """``optimizers.RMSprop.step`` in one pass (``m`` empty: without momentum)."""
+    epsilon32, factor32, momentum32 = np.float32(epsilon), np.float32(factor), np.float32(momentum)
+    with_momentum = m.size > 0
+    for i in range(params.size):
+        g = grads[i]
+        vi = v[i] + g * g
+        v[i] = vi
+        increment = g / np.sqrt(vi + epsilon32) * factor32
+        if with_momentum:
+            increment = m[i] * momentum32 + increment
+            m[i] = increment
+        out[i] = params[i] - increment
+
+
+@_kernel("void(float32[::1], float32[::1], float32[::1], float32[::1], float64, boolean)")
+def sgd_momentum(params, grads, out, m, momentum, nesterov):
+    """``optimizers.SGD.step`` with momentum in one pass (the gradient carries ``lr``)."""
+    momentum32 = np.float32(momentum)
+    for i in range(params.size):
+        g = grads[i]
+        mi = m[i] * momentum32 - g
+        m[i] = mi
+        out[i] = params[i] + (mi * momentum32 - g if nesterov else mi)
+
+
+@_kernel("void(float32[::1], float32[::1], float64)")
+def add_scaled(target, source, factor):
+    """``target += factor * source`` (a kernel's L2 gradient)."""
+    factor32 = np.float32(factor)
+    for i in range(target.size):
+        target[i] += source[i] * factor32
+
+
+# --- where the kernels are cached, and whether they are ---------------------------------
+
+def enabled() -> bool:
+    """The fast path may run: not switched off, and numba is installed (not imported)."""
+    if os.environ.get(SWITCH, "").strip() == "0":
+        return False
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("numba") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for the compiled kernels (never the installed package):
+    ``$XDG_CACHE_HOME/dense-studio/numba`` (default ``~/.cache``), on Windows
+    ``%LOCALAPPDATA%``, on macOS ``~/Library/Caches``."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dense-studio" / "numba"
+
+
+def _cache_key() -> str:
+    """Changes when the kernels' source, numba or Python does (as numba's own index)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        numba_version = version("numba")
+    except PackageNotFoundError:
+        numba_version = "?"
+    source = Path(__file__).resolve()
+    stat = source.stat()
+    text = f"{source}|{stat.st_mtime_ns}|{stat.st_size}|{numba_version}|{sys.version_info[:2]}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _marker(kind: str) -> Path:
+    return cache_dir() / f"{kind}-{_cache_key()}"
+
+
+def kernels_cached() -> bool:
+    """A ``prepare_fast_path`` has compiled this version's kernels into the cache."""
+    try:
+        return _marker("ready").exists()
+    except OSError:
+        return False
+
+
+def compile_in_background() -> Optional[subprocess.Popen]:
+    """Start compiling the kernels into the cache in a separate, low-priority process
+    (once: not while one runs, not after one failed). Returns it, or None."""
+    if not enabled() or getattr(sys, "frozen", False) or kernels_cached():
+        return None
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if _marker("failed").exists():
+            return None
+        lock = _marker("compiling")
+        try:
+            if time.time() - lock.stat().st_mtime < _COMPILE_TIMEOUT:
+                return None
+            lock.unlink()
+        except FileNotFoundError:
+            pass
+        with open(lock, "x"):
+            pass
+    except OSError:
+        return None
+    code = ("import os, sys\n"
+            "if hasattr(os, 'nice'): os.nice(10)\n"
+            "from dense_studio.engine import fast\n"
+            "sys.exit(0 if fast._compile_into_cache() else 1)\n")
+    flags = getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)
+    try:
+        return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                creationflags=flags, start_new_session=True)
+    except OSError:
+        return None
+
+
+def _compile_into_cache() -> bool:
+    """The background process's work: compile, record the outcome, drop the lock."""
+    try:
+        ready = prepare_fast_path()
+        if not ready:
+            _marker("failed").write_text(_failure or "unknown")
+        return ready
+    finally:
+        try:
+            _marker("compiling").unlink()
+        except OSError:
+            pass
+
+
+# --- preparing --------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_compiled: Optional[dict] = None  # name -> numba dispatcher, once prepared
+_failure: Optional[str] = None
+_automatic: Optional[bool] = None  # use_for_training's once-per-process choice
+
+
+def prepare_fast_path(progress: Optional[Callable[[int, int], None]] = None) -> bool:
+    """Import numba and load the kernels from the user's cache, compiling those that are
+    not there yet (a few seconds, once per install). ``progress(done, total)`` is called
+    as it goes. Returns True when the fast path is ready in this process, False when it
+    cannot run (switched off, numba missing or failing: the numpy path runs). Blocks:
+    call it off the GUI thread. Thread-safe; later calls return at once."""
+    global _compiled, _failure
+    if not enabled():
+        return False
+    with _lock:
+        if _compiled is not None:
+            return True
+        if _failure is not None:
+            return False
+        total = len(_KERNELS) + 1
+        if progress is not None:
+            progress(0, total)
+        try:
+            _compiled = _compile(progress, total)
+        except Exception as error:  # noqa: BLE001 - any numba failure means: numpy path
+            _failure = f"{type(error).__name__}: {error}"
+            return False
+    try:
+        _marker("ready").touch()
+    except OSError:
+        pass
+    return True
+
+
+def _compile(progress, total) -> dict:
+    import numba
+    from numba.core import config
+    from numba.extending import register_jitable
+
+    if progress is not None:
+        progress(1, total)
+    for helper in _HELPERS:
+        register_jitable(helper)
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    # numba's cache locator takes the folder when a function is decorated: point it at
+    # the user's cache for ours only (a NUMBA_CACHE_DIR the user set wins).
+    saved = config.CACHE_DIR
+    if not saved:
+        config.CACHE_DIR = str(folder)
+    compiled = {}
+    try:
+        for done, (name, (func, signature)) in enumerate(_KERNELS.items(), start=2):
+            compiled[name] = numba.njit(signature, cache=True, nogil=True,
+                                        error_model="numpy")(func)
+            if progress is not None:
+                progress(done, total)
+    finally:
+        config.CACHE_DIR = saved
+    return compiled
+
+
+def is_prepared() -> bool:
+    return _compiled is not None
+
+
+def failure() -> Optional[str]:
+    """Why ``prepare_fast_path`` could not make the fast path ready (None: it could)."""
+    return _failure
+
+
+def use_for_training(model) -> bool:
+    """Whether a training run of ``model`` takes the fast path. Decided once per process
+    when nothing prepared it: load the kernels if the cache holds them, else start
+    compiling them in the background and keep the numpy path (runs in one process all
+    take the same path, so the same seed gives the same run)."""
+    global _automatic
+    if not enabled() or model.dtype != np.float32 or not _supported(model.optimizer):
+        return False
+    if _compiled is None and _automatic is None:
+        if kernels_cached():
+            _automatic = prepare_fast_path()
+        else:
+            _automatic = False
+            compile_in_background()
+    return _compiled is not None
+
+
+def _supported(optimizer) -> bool:
+    from dense_studio.engine.optimizers import SGD, Adam, RMSprop
+
+    return type(optimizer) in (SGD, Adam, RMSprop)
+
+
+# --- the step -----------------------------------------------------------------------------
+
+_EMPTY = np.empty(0, np.float32)
+
+
+class _Reference:
+    """A layer the kernels do not cover (Flatten, Dropout, a hidden softmax): its own code."""
+
+    __slots__ = ("layer", "buffers")
+
+    def __init__(self, layer, buffers) -> None:
+        self.layer, self.buffers = layer, buffers
+
+    def forward(self, x):
+        return self.layer.forward(x, self.buffers)
+
+    def backward(self, dy, scale):
+        return self.layer.backward(dy, self.buffers, scale)
+
+
+class _FusedDense:
+    """A hidden Dense layer: ``np.dot`` + the fused bias/activation kernels."""
+
+    __slots__ = ("layer", "buffers", "code", "kernels", "grad_bias")
+
+    def __init__(self, layer, buffers, kernels) -> None:
+        self.layer, self.buffers, self.kernels = layer, buffers, kernels
+        self.code = CODES[layer.activation.name]
+        self.grad_bias = buffers.grad_bias if buffers.grad_bias is not None else _EMPTY
+
+    def forward(self, x):
+        b, layer = self.buffers, self.layer
+        b.x = x
+        np.dot(x, layer.kernel, out=b.z)
+        self.kernels["bias_activation"](b.z, layer.bias if layer.use_bias else _EMPTY, b.y,
+                                        self.code)
+        return b.y
+
+    def backward(self, dy, scale):
+        b, layer = self.buffers, self.layer
+        self.kernels["activation_backward"](b.z, b.y, dy, self.grad_bias, self.code)
+        return _weight_gradients(layer, b, dy, scale, self.kernels)
+
+
+def _weight_gradients(layer, b, dz, scale, kernels):
+    """``dW = xᵀ·dz`` (+ L2), and ``dx = dz·Wᵀ`` when wanted (as ``Dense.backward``)."""
+    np.dot(b.x.T, dz, out=b.grad_kernel)
+    if layer.kernel_regularizer:
+        kernels["add_scaled"](b.grad_kernel.reshape(-1), layer.kernel.reshape(-1),
+                              2.0 * layer.kernel_regularizer * scale)
+    if b.dx is None:
+        return None
+    return np.dot(dz, layer.kernel.T, out=b.dx)
+
+
+class _Program:
+    """One plan's layers as the fast step runs them."""
+
+    def __init__(self, plan, kernels) -> None:
+        steps = plan.steps
+        *hidden, (output, out_buffers) = steps
+        self.hidden = [
+            _FusedDense(layer, buffers, kernels)
+            if isinstance(layer, Dense) and layer.activation.name in CODES
+            else _Reference(layer, buffers)
+            for layer, buffers in hidden]
+        self.reversed_hidden = self.hidden[::-1]
+        self.output, self.out_buffers = output, out_buffers
+        self.out_grad_bias = (out_buffers.grad_bias if out_buffers.grad_bias is not None
+                              else _EMPTY)
+
+
+_programs: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def train_step(plan, optimizer, store, regularized: list) -> tuple[float, int]:
+    """``training.train_step`` with the fused kernels: same arguments, same result."""
+    kernels = _compiled
+    program = _programs.get(plan)
+    if program is None:
+        program = _programs[plan] = _Program(plan, kernels)
+    count = plan.batch
+    scale = optimizer.grad_scale()
+    a = plan.inputs
+    for op in program.hidden:
+        a = op.forward(a)
+    output, b = program.output, program.out_buffers
+    b.x = a
+    np.dot(a, output.kernel, out=b.z)
+    loss_sum, correct = kernels["softmax_cross_entropy"](
+        b.z, output.bias if output.use_bias else _EMPTY, plan.y, scale / count,
+        program.out_grad_bias)
+    correct = int(correct)
+    if regularized:
+        loss_sum += count * sum(layer.regularization_loss() for layer in regularized)
+    if not math.isfinite(loss_sum):
+        return loss_sum, correct
+    d = _weight_gradients(output, b, b.z, scale, kernels)
+    for op in program.reversed_hidden:
+        if d is None:
+            break
+        d = op.backward(d, scale)
+    _update(optimizer, store.current, store.grad, store.previous, kernels)
+    store.swap()
+    return loss_sum, correct
+
+
+def _update(optimizer, params, grads, out, kernels) -> None:
+    """``optimizer.step(params, grads, out)`` with one fused pass."""
+    name = optimizer.name
+    if name == "adam":
+        kernels["adam"](params, grads, out, optimizer._m, optimizer._v,
+                        *optimizer.step_coefficients())
+    elif name == "rmsprop":
+        m = optimizer._m if optimizer._m is not None else _EMPTY
+        kernels["rmsprop"](params, grads, out, optimizer._v, m,
+                           *optimizer.step_coefficients(), optimizer.momentum)
+    elif optimizer._m is not None:
+        kernels["sgd_momentum"](params, grads, out, optimizer._m, optimizer.momentum,
+                                optimizer.nesterov)
+    else:
+        optimizer.step(params, grads, out)  # one numpy pass already
+        return
+    optimizer.finish_step(grads)
