@@ -150,10 +150,10 @@ class Sequential:
                 f"unknown learning-rate schedule {lr_schedule!r} (choose from {', '.join(LR_SCHEDULES)})"
             )
         self._check_loss_fits()
+        # The optimizer's state (Adam: two more copies of every weight) is allocated when
+        # training starts, not here: a model opened only to predict never holds it.
         self.optimizer = _optimizers.get(optimizer, learning_rate)
         self.lr_schedule = lr_schedule
-        if self.built:
-            self.optimizer.build(self.parameters.size, self.dtype)
 
     def _check_loss_fits(self) -> None:
         """The loss is defined for a softmax (or linear: logits) output; refuse others in
@@ -328,7 +328,7 @@ class Sequential:
                 raise ConfigError(
                     f"{name}.{attr} must have shape {view.shape}, not {tuple(value.shape)}"
                 )
-            if value.dtype.kind not in "fiu" or not np.isfinite(value).all():
+            if value.dtype.kind not in "fiu" or not _all_finite(value):
                 raise ConfigError(f"{name}.{attr} must be finite numbers")
             checked.append(value)
         for (_, _, view), value in zip(targets, checked):
@@ -406,6 +406,12 @@ class Sequential:
 
     def __repr__(self) -> str:
         return f"<Sequential {self.name!r} layers={[layer.name for layer in self.layers]}>"
+
+
+def _all_finite(array: np.ndarray, block: int = 1 << 18) -> bool:
+    """``np.isfinite(array).all()`` a block at a time: no boolean copy of a large array."""
+    flat = array.reshape(-1)
+    return all(np.isfinite(flat[i:i + block]).all() for i in range(0, flat.size, block))
 
 
 def _check_count(name: str, value) -> None:
