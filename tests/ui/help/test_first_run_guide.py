@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from dense_studio.ui.help.guide import FIRST_RUN_STEPS, NO_GUIDE_ENV, FirstRunGuide, GuideStep
-from dense_studio.ui.help.strings import ZH_TW
+from dense_studio.ui.i18n import load_table
 
 TARGETS = [step.target for step in FIRST_RUN_STEPS]
 
@@ -156,8 +156,9 @@ def test_missing_targets_are_left_out_and_none_means_no_guide(window):
 def test_it_speaks_traditional_chinese(window):
     guide, _seen, _results = make_guide(window, language="zh_TW")
     guide.start()
-    assert guide.titleLabel.text() == ZH_TW[FIRST_RUN_STEPS[0].title] == "按下「開始訓練」"
-    assert guide.textLabel.text() == ZH_TW[FIRST_RUN_STEPS[0].text]
+    table = load_table("zh_TW")
+    assert guide.titleLabel.text() == table["Help|" + FIRST_RUN_STEPS[0].title] == "按下「開始訓練」"
+    assert guide.textLabel.text() == table["Help|" + FIRST_RUN_STEPS[0].text]
     assert guide.stepLabel.text() == "第 1 步，共 4 步"
     assert (guide.nextButton.text(), guide.skipButton.text()) == ("下一步", "略過導覽")
     guide.set_language("en")
