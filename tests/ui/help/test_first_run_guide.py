@@ -174,3 +174,33 @@ def test_it_follows_the_window_when_it_is_resized(window, qtbot):
     target = guide.current_target()
     qtbot.waitUntil(lambda: guide.highlight.geometry() != before, timeout=2000)
     assert guide.highlight.geometry().contains(QRect(target.mapTo(window, QPoint(0, 0)), target.size()))
+
+
+def test_the_card_does_not_hide_the_controls_beside_its_target(qtbot, monkeypatch):
+    """Start training has Stop to its right: the card goes below instead, where there is
+    nothing to press."""
+    monkeypatch.delenv(NO_GUIDE_ENV, raising=False)
+    win = QMainWindow()
+    central = QWidget()
+    column = QVBoxLayout(central)
+    buttons = QHBoxLayout()
+    train, stop = QPushButton("Start training"), QPushButton("Stop")
+    train.setObjectName("trainButton")
+    stop.setObjectName("stopButton")
+    buttons.addWidget(train)
+    buttons.addWidget(stop)
+    buttons.addStretch(1)
+    column.addLayout(buttons)
+    column.addStretch(1)
+    win.setCentralWidget(central)
+    win.resize(900, 600)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    guide, _seen, _results = make_guide(win, steps=(FIRST_RUN_STEPS[0],))
+    assert guide.start()
+    stop_rect = QRect(stop.mapTo(win, QPoint(0, 0)), stop.size())
+    train_rect = QRect(train.mapTo(win, QPoint(0, 0)), train.size())
+    assert not guide.geometry().intersects(stop_rect)
+    assert not guide.geometry().intersects(train_rect)
+    assert guide.geometry().top() > train_rect.bottom()
