@@ -2,7 +2,7 @@
 
 ``prepare_application(app)`` is the start-up step: call it once the QApplication exists
 and before the window is made (it is idempotent). It gives the application its names (for
-QSettings and the window manager) and installs the translation chosen by
+QSettings and the window manager), its icon and installs the translation chosen by
 ``DENSE_STUDIO_LANG``, the saved choice or the system. Widgets install nothing themselves.
 
 With ``DENSE_STUDIO_REPORT_SHOWN=1`` the window prints ``dense-studio: shown <unix time>``
@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from dense_studio.ui import i18n
+from dense_studio.ui.help.identity import apply_app_identity
 from dense_studio.ui.settings import ORGANIZATION, open_settings, read_setting
 
 __all__ = ["prepare_application", "choose_language", "FirstFrame", "REPORT_SHOWN_ENV"]
@@ -45,6 +46,7 @@ def prepare_application(app: QCoreApplication | None = None) -> None:
         app.setApplicationName("Dense Studio")
     if isinstance(app, QApplication):
         app.setApplicationDisplayName("Dense Studio")
+        apply_app_identity(app)  # window icon, and the launcher's name for the desktop
     i18n.apply_language(app, choose_language())
 
 

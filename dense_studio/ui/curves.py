@@ -155,6 +155,10 @@ class TrainingCurves(QWidget):
         name_widget(
             self.accuracyPlot, "accuracyPlot", self.tr("Accuracy against epochs, higher is better")
         )
+        self.lossPlot.setToolTip(self.tr(
+            "Loss, how wrong the network's guesses are, over the epochs: it should fall"))
+        self.accuracyPlot.setToolTip(self.tr(
+            "Accuracy, the share of images guessed right, over the epochs: it should rise"))
         for widget in (self.lossPlot, self.accuracyPlot):
             widget.setMinimumHeight(140)
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

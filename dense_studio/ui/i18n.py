@@ -120,6 +120,14 @@ def apply_language(app: QCoreApplication, language: str) -> list[JsonTranslator]
     return installed
 
 
+def current_language(app: QCoreApplication | None = None) -> str:
+    """The language :func:`apply_language` last gave ``app`` (the running one by default):
+    the language the window is showing, which the help windows follow. English if none."""
+    app = app or QCoreApplication.instance()
+    installed = _installed.get(id(app), [])
+    return installed[-1].language if installed else "en"
+
+
 def choose_language(saved: str = "") -> str:
     """DENSE_STUDIO_LANG, else the saved choice, else the system's (zh_TW for Traditional
     Chinese locales), else English."""

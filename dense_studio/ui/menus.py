@@ -1,5 +1,8 @@
 """The window's menu bar: File, Edit, Training, Language, Help.
 
+The actions left without a shortcut on purpose are :data:`WITHOUT_SHORTCUT`; a test holds
+every other action to having one.
+
 Each entry is an action named for automation (``openModelAction``, ``trainAction`` …) that
 calls one of the window's slots; the menus hold no logic of their own.
 """
@@ -13,7 +16,22 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from dense_studio.ui.i18n import LANGUAGES
 
-__all__ = ["WindowMenus"]
+__all__ = ["WindowMenus", "WITHOUT_SHORTCUT"]
+
+#: Actions with no shortcut on purpose: rare or destructive (a key pressed by mistake would
+#: lose work), or a list of languages, where the menu itself is quick enough.
+WITHOUT_SHORTCUT = frozenset({
+    "openSessionAction", "saveSessionAction", "clearDrawingAction", "resetAction",
+    "showGuideAction", "aboutAction", *(f"language_{code}" for code in LANGUAGES),
+})
+
+
+#: The keys of the standard actions used here where the platform binds none.
+_STANDARD_FALLBACK = {
+    QKeySequence.StandardKey.Open: "Ctrl+O", QKeySequence.StandardKey.Save: "Ctrl+S",
+    QKeySequence.StandardKey.SaveAs: "Ctrl+Shift+S", QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.HelpContents: "F1",
+}
 
 
 class WindowMenus(QObject):
@@ -78,13 +96,23 @@ class WindowMenus(QObject):
             languages.addAction(action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
+        self._add(help_menu, "userGuideAction", self.tr("&User guide"),
+                  lambda: window.show_user_guide(), keys.HelpContents)
+        self._add(help_menu, "shortcutsAction", self.tr("&Keyboard shortcuts"),
+                  window.show_shortcuts, self.tr("Ctrl+/"))
+        self._add(help_menu, "showGuideAction", self.tr("Show &guide"), window.show_guide)
+        help_menu.addSeparator()
         self._add(help_menu, "aboutAction", self.tr("&About Dense Studio"), window.about)
 
     def _add(self, menu, name: str, text: str, slot, shortcut=None) -> QAction:
         """A menu entry: ``shortcut`` is a QKeySequence.StandardKey or a (translated) key text."""
         action = QAction(text, self._window)
         action.setObjectName(name)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # Some platforms bind no key to a standard action (Windows: Quit, Save As).
+            action.setShortcuts(QKeySequence.keyBindings(shortcut)
+                                or [QKeySequence(_STANDARD_FALLBACK[shortcut])])
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)

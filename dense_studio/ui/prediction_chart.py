@@ -196,6 +196,9 @@ class PredictionChart(QWidget):
         # Issue 3: accessibleName is the automation identifier; what the chart says is the
         # accessibleDescription (the hint, or "Best guess: …"), kept up to date by _show().
         self.setAccessibleName("predictionChart")
+        self.setToolTip(self.tr(
+            "What the network thinks your drawing shows: one bar per class, the longest is "
+            "its guess"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._names: tuple[str, ...] = tuple(str(i) for i in range(10))
         self._probabilities: np.ndarray | None = None

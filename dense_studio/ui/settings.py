@@ -85,6 +85,9 @@ SETTINGS: dict[str, Setting] = {
     "layers": Setting("network/layers", str, format_layers(_REFERENCE.layers)),
     "brush_size": Setting("canvas/brushSize", int, BRUSH_DEFAULT, BRUSH_MIN, BRUSH_MAX),
     "language": Setting("ui/language", str, ""),
+    # The first-run guide: shown once; a teacher sets guide/disabled for a class's machines.
+    "guide_seen": Setting("guide/seen", bool, False),
+    "guide_disabled": Setting("guide/disabled", bool, False),
     "last_image_dir": Setting("files/lastImageDir", str, ""),
     "last_model_dir": Setting("files/lastModelDir", str, ""),
     "recent_models": Setting("files/recentModels", list, []),  # read by RecentFiles

@@ -76,11 +76,16 @@ class TrainingPanel(QWidget):
         for name, title in DATASETS.items():
             self.datasetCombo.addItem(title, name)
         name_widget(self.datasetCombo, "datasetCombo", self.tr("Dataset to train on"))
+        self.datasetCombo.setToolTip(self.tr(
+            "The images to learn from: handwritten digits (MNIST) or pieces of clothing "
+            "(Fashion-MNIST)"))
 
         self.optimizerCombo = QComboBox()
         for name in OPTIMIZERS:
             self.optimizerCombo.addItem(OPTIMIZER_TITLES.get(name, name), name)
         name_widget(self.optimizerCombo, "optimizerCombo", self.tr("Optimizer"))
+        self.optimizerCombo.setToolTip(self.tr(
+            "How the weights are changed after each batch to lower the loss"))
 
         self.learningRateSpin = QDoubleSpinBox()
         self.learningRateSpin.setDecimals(5)
@@ -88,16 +93,23 @@ class TrainingPanel(QWidget):
         self.learningRateSpin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.learningRateSpin.setValue(0.001)
         name_widget(self.learningRateSpin, "learningRateSpin", self.tr("Learning rate"))
+        self.learningRateSpin.setToolTip(self.tr(
+            "How big each step of the weights is: too small learns slowly, too big jumps "
+            "around"))
 
         self.batchSizeSpin = QSpinBox()
         self.batchSizeSpin.setRange(1, MAX_BATCH_SIZE)
         self.batchSizeSpin.setValue(32)
         name_widget(self.batchSizeSpin, "batchSizeSpin", self.tr("Batch size"))
+        self.batchSizeSpin.setToolTip(self.tr(
+            "How many images the network sees before each change of the weights"))
 
         self.epochsSpin = QSpinBox()
         self.epochsSpin.setRange(1, MAX_EPOCHS)
         self.epochsSpin.setValue(5)
         name_widget(self.epochsSpin, "epochsSpin", self.tr("Number of epochs"))
+        self.epochsSpin.setToolTip(self.tr(
+            "How many times the network goes through all the training images"))
 
         self.validationSpin = QSpinBox()
         self.validationSpin.setRange(0, 90)
@@ -120,6 +132,8 @@ class TrainingPanel(QWidget):
         name_widget(self.trainButton, "trainButton", self.tr("Start, pause or resume training"))
         self.stopButton = QPushButton(self.tr("Stop"))
         name_widget(self.stopButton, "stopButton", self.tr("Stop training after this batch"))
+        self.stopButton.setToolTip(self.tr(
+            "Stop training after this batch; the weights learnt so far stay (Ctrl+.)"))
         self.resetButton = QPushButton(self.tr("Reset weights"))
         self.resetButton.setToolTip(self.tr("Start again from fresh random weights"))
         name_widget(self.resetButton, "resetButton", self.tr("Reset the weights"))
@@ -282,10 +296,13 @@ class TrainingPanel(QWidget):
             "stopping": self.tr("Stopping…"),
         }[state]
         self.trainButton.setText(text)
-        if state == "loading":
-            self.trainButton.setToolTip(self.tr("Waiting for the dataset to load"))
-        else:
-            self.trainButton.setToolTip("")
+        self.trainButton.setToolTip({
+            "loading": self.tr("Waiting for the dataset to load"),
+            "idle": self.tr("Train the network on the training images (Ctrl+Return)"),
+            "training": self.tr("Pause training; Resume goes on from here (Ctrl+Return)"),
+            "paused": self.tr("Go on training from where it paused (Ctrl+Return)"),
+            "stopping": self.tr("Stopping at the end of this batch"),
+        }[state])
 
     # -- progress ----------------------------------------------------------------------
     def begin_progress(self, epochs: int, batches: int) -> None:

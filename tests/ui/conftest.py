@@ -1,6 +1,8 @@
 """Fixtures for the window tests: offscreen Qt, private settings, and no leaked threads.
 
 * Qt runs on the offscreen platform unless a test sets its own display.
+* The first-run guide stays away (``DENSE_STUDIO_NO_GUIDE=1``): while it shows, its Esc skips
+  the guide instead of clearing the canvas. Its own tests remove the variable.
 * QSettings (INI format, which the window always uses) is redirected to a temporary folder
   for the whole session, so no test reads or writes the real user's settings.
 * ``_no_dangling_threads`` (autouse, as in napari's test suite) fails a test that leaves a
@@ -18,6 +20,7 @@ import traceback
 import weakref
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("DENSE_STUDIO_NO_GUIDE", "1")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, QThread, QThreadPool  # noqa: E402

@@ -2,7 +2,7 @@
 
 Each piece is a widget the window creates when asked (Help menu, first start); none of them
 needs the window's internals, only its widgets' objectNames, its menus and its language.
-Their Traditional Chinese texts are in ``strings.py`` until merged into the app's table.
+Their translations are the "Help|…" entries of the app's table (see ``strings.py``).
 """
 
 from dense_studio.ui.help.about import AboutDialog

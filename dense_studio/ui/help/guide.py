@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
     QFrame,
     QGraphicsDropShadowEffect,
     QHBoxLayout,
@@ -37,6 +41,7 @@ HIGHLIGHT = QColor("#E69F00")  # Okabe-Ito orange: visible on light and dark the
 _MARGIN = 6  # px between the target and the frame drawn around it
 _GAP = 12  # px between the frame and the card
 _CARD_WIDTH = 320
+_CONTROLS = (QAbstractButton, QAbstractSpinBox, QComboBox, QAbstractSlider)
 
 
 @dataclass(frozen=True)
@@ -293,13 +298,25 @@ class FirstRunGuide(QFrame):
             QPoint(around.left(), around.bottom() + _GAP),
             QPoint(around.left(), around.top() - _GAP - h),
         ]
-        for point in candidates:
-            if area.contains(QRect(point, self.size())):
-                return point
+        fitting = [point for point in candidates if area.contains(QRect(point, self.size()))]
+        if fitting:  # the first of those that hides the least of the other controls
+            return min(fitting, key=lambda point: self._controls_hidden(QRect(point, self.size())))
         inside = around.intersected(area).adjusted(0, 0, -_GAP - _MARGIN, -_GAP - _MARGIN)
         x = min(max(0, inside.right() - w), max(0, area.width() - w))
         y = min(max(0, inside.bottom() - h), max(0, area.height() - h))
         return QPoint(x, y)
+
+    def _controls_hidden(self, card: QRect) -> int:
+        """The area of the window's visible controls (buttons, fields) that ``card`` covers:
+        beside Start training, the card must not hide Stop."""
+        hidden = 0
+        for widget in self._window.findChildren(QWidget):
+            if (isinstance(widget, _CONTROLS) and widget.isVisible() and widget is not self._target
+                    and not self.isAncestorOf(widget)):
+                rect = QRect(widget.mapTo(self._window, QPoint(0, 0)), widget.size())
+                overlap = rect.intersected(card)
+                hidden += max(0, overlap.width()) * max(0, overlap.height())
+        return hidden
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if self.is_active() and event.type() in (

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from dense_studio.ui.help.guide import FIRST_RUN_STEPS, NO_GUIDE_ENV, FirstRunGuide, GuideStep
-from dense_studio.ui.help.strings import ZH_TW
+from dense_studio.ui.i18n import load_table
 
 TARGETS = [step.target for step in FIRST_RUN_STEPS]
 
@@ -156,8 +156,9 @@ def test_missing_targets_are_left_out_and_none_means_no_guide(window):
 def test_it_speaks_traditional_chinese(window):
     guide, _seen, _results = make_guide(window, language="zh_TW")
     guide.start()
-    assert guide.titleLabel.text() == ZH_TW[FIRST_RUN_STEPS[0].title] == "按下「開始訓練」"
-    assert guide.textLabel.text() == ZH_TW[FIRST_RUN_STEPS[0].text]
+    table = load_table("zh_TW")
+    assert guide.titleLabel.text() == table["Help|" + FIRST_RUN_STEPS[0].title] == "按下「開始訓練」"
+    assert guide.textLabel.text() == table["Help|" + FIRST_RUN_STEPS[0].text]
     assert guide.stepLabel.text() == "第 1 步，共 4 步"
     assert (guide.nextButton.text(), guide.skipButton.text()) == ("下一步", "略過導覽")
     guide.set_language("en")
@@ -173,3 +174,33 @@ def test_it_follows_the_window_when_it_is_resized(window, qtbot):
     target = guide.current_target()
     qtbot.waitUntil(lambda: guide.highlight.geometry() != before, timeout=2000)
     assert guide.highlight.geometry().contains(QRect(target.mapTo(window, QPoint(0, 0)), target.size()))
+
+
+def test_the_card_does_not_hide_the_controls_beside_its_target(qtbot, monkeypatch):
+    """Start training has Stop to its right: the card goes below instead, where there is
+    nothing to press."""
+    monkeypatch.delenv(NO_GUIDE_ENV, raising=False)
+    win = QMainWindow()
+    central = QWidget()
+    column = QVBoxLayout(central)
+    buttons = QHBoxLayout()
+    train, stop = QPushButton("Start training"), QPushButton("Stop")
+    train.setObjectName("trainButton")
+    stop.setObjectName("stopButton")
+    buttons.addWidget(train)
+    buttons.addWidget(stop)
+    buttons.addStretch(1)
+    column.addLayout(buttons)
+    column.addStretch(1)
+    win.setCentralWidget(central)
+    win.resize(900, 600)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    guide, _seen, _results = make_guide(win, steps=(FIRST_RUN_STEPS[0],))
+    assert guide.start()
+    stop_rect = QRect(stop.mapTo(win, QPoint(0, 0)), stop.size())
+    train_rect = QRect(train.mapTo(win, QPoint(0, 0)), train.size())
+    assert not guide.geometry().intersects(stop_rect)
+    assert not guide.geometry().intersects(train_rect)
+    assert guide.geometry().top() > train_rect.bottom()

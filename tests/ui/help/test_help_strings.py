@@ -1,5 +1,6 @@
-"""Every text the help windows show has its Traditional Chinese (Taiwan), and the Chinese
-pages and strings use Taiwan's words."""
+"""Every text the help windows show has its Traditional Chinese (Taiwan) in the app's table
+(``"Help|<English>"`` entries of resources/i18n/zh_TW.json), and the Chinese pages and strings
+use Taiwan's words."""
 
 from __future__ import annotations
 
@@ -13,9 +14,14 @@ from test_i18n import NOT_TAIWAN, SIMPLIFIED
 import dense_studio.ui.help as help_package
 from dense_studio.ui.help.browser import help_folder
 from dense_studio.ui.help.guide import FIRST_RUN_STEPS
-from dense_studio.ui.help.strings import ZH_TW, fill, tr
+from dense_studio.ui.help.strings import CONTEXT, fill, tr
+from dense_studio.ui.i18n import load_table
 
 HELP_DIR = Path(help_package.__file__).resolve().parent
+PREFIX = f"{CONTEXT}|"
+#: The help's entries of the app's table, by English text.
+ZH_TW = {key[len(PREFIX):]: text for key, text in load_table("zh_TW").items()
+         if key.startswith(PREFIX)}
 
 
 def tr_calls() -> list[tuple[str, int, ast.AST]]:
@@ -51,7 +57,7 @@ def test_translations_keep_placeholders(english):
 
 
 def test_chinese_uses_taiwan_words():
-    texts = {f"strings.py: {k}": v for k, v in ZH_TW.items()}
+    texts = {f"zh_TW.json: {k}": v for k, v in ZH_TW.items()}
     for page in help_folder("zh_TW").glob("*.html"):
         texts[page.name] = page.read_text(encoding="utf-8")
     for where, text in texts.items():
@@ -65,7 +71,8 @@ def test_tr_asks_the_installed_table_first(qapp):
     from dense_studio.ui.i18n import JsonTranslator
 
     assert tr("Next", "en") == "Next"
-    assert tr("Next", "zh_TW") == "下一步"
+    assert tr("Next", "zh_TW") == "下一步"  # from the table, with no translator installed
+    assert tr("Not a help text", "zh_TW") == "Not a help text"
     merged = JsonTranslator({"Help|Next": "繼續"})
     qapp.installTranslator(merged)
     try:
