@@ -8,6 +8,7 @@ metadata names one.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from importlib import metadata, resources
 
 import PySide6
@@ -90,6 +91,10 @@ class AboutDialog(QDialog):
             heading.setText(heading.text() + f"<p>{link}</p>")
             heading.setOpenExternalLinks(False)
             heading.linkActivated.connect(lambda url: open_external(self, QUrl(url), language))
+        else:  # no public home yet: say where this copy lives, so it can be found and shared
+            folder = html.escape(str(Path(__file__).resolve().parents[2]))
+            heading.setText(heading.text() + "<p>" + fill(tr("Installed in: %1", language),
+                                                         folder) + "</p>")
         top = QHBoxLayout()
         top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(heading, 1)

@@ -27,6 +27,10 @@ def test_the_home_is_shown_only_when_the_metadata_names_one(qtbot, monkeypatch):
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
     assert "Project home" not in dialog.text() and "dense-studio/dense-studio" not in dialog.text()
+    from pathlib import Path
+
+    import dense_studio
+    assert f"Installed in: {Path(dense_studio.__file__).resolve().parent}" in dialog.text()
     monkeypatch.setattr(about, "project_home", lambda: "https://example.org/dense-studio")
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
