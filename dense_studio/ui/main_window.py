@@ -434,6 +434,7 @@ class MainWindow(QMainWindow):
         start show the guide."""
         if not self._closing:
             self.datasets.start()
+            self.training.compile_fast_path_later()
             if (self.isVisible() and not self._guide_offered
                     and not read_setting(self._settings, "guide_seen")):
                 self._guide_offered = True

@@ -84,6 +84,14 @@ class EndReport:
 
 
 @dataclass(frozen=True)
+class Preparing:
+    """The engine's fast path is being loaded before the first batch (``done`` False), or
+    is ready (``done`` True): the window shows "preparing" meanwhile."""
+
+    done: bool
+
+
+@dataclass(frozen=True)
 class Failure:
     """Training raised; ``message`` is one line for the person at the window."""
 
@@ -113,12 +121,27 @@ def throttled_training(
     """
     interval = 1.0 / max_rate if max_rate > 0 else 0.0
     try:
+        yield from _prepare_fast_path()
         with _blas_limit(blas_threads):
             yield from _thinned(events, model, interval, clock)
     except Exception as error:  # noqa: BLE001 - every failure must reach the user
         if not isinstance(error, DenseStudioError):
             log.exception("training failed")
         yield Failure(one_line(error))
+
+
+def _prepare_fast_path() -> Iterator[Preparing]:
+    """Load the engine's compiled kernels here, in the worker thread, when the user's cache
+    holds them and this process has not loaded them yet (about half a second, once), so
+    the run takes the fast path and the window can say what the wait is. Otherwise the
+    engine decides by itself (with no kernels cached it starts compiling them in the
+    background and trains on numpy)."""
+    from dense_studio.engine import fast
+
+    if fast.enabled() and not fast.is_prepared() and fast.kernels_cached():
+        yield Preparing(False)
+        fast.prepare_fast_path()
+        yield Preparing(True)
 
 
 def _thinned(events, model, interval: float, clock):
@@ -194,6 +217,7 @@ class TrainingWorker(QObject):
     """
 
     progress = Signal(object)
+    preparing = Signal(bool)  # True while the fast path loads before the first batch
     epochEnded = Signal(object)
     trainingEnded = Signal(object)
     failed = Signal(str)
@@ -256,6 +280,8 @@ class TrainingWorker(QObject):
     def _dispatch(self, item: object) -> None:
         if isinstance(item, BatchProgress):
             self.progress.emit(item)
+        elif isinstance(item, Preparing):
+            self.preparing.emit(not item.done)
         elif isinstance(item, EpochReport):
             self.epochEnded.emit(item)
         elif isinstance(item, EndReport):

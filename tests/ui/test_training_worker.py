@@ -229,3 +229,53 @@ def test_blas_is_limited_while_training_only(data):
     after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     assert seen and all(all(n == 1 for n in threads) for threads in seen)
     assert after == before
+
+
+class FakeFastPath:
+    """The engine's fast-path switches, with kernels "in the cache" but not loaded."""
+
+    def __init__(self, monkeypatch, cached: bool):
+        from dense_studio.engine import fast
+
+        self.loads = 0
+        monkeypatch.setattr(fast, "enabled", lambda: True)
+        monkeypatch.setattr(fast, "kernels_cached", lambda: cached)
+        monkeypatch.setattr(fast, "is_prepared", lambda: self.loads > 0)
+        monkeypatch.setattr(fast, "prepare_fast_path", self.prepare)
+
+    def prepare(self, progress=None):
+        self.loads += 1
+        return True
+
+
+def test_cached_kernels_are_loaded_in_the_worker_before_the_first_batch(monkeypatch, data):
+    x, y = data
+    fake = FakeFastPath(monkeypatch, cached=True)
+    model = small_model()
+    items = list(throttled_training(events(model, x[:64], y[:64], epochs=1, batch_size=32),
+                                    model, clock=FakeClock()))
+    assert [type(item).__name__ for item in items[:3]] == ["Preparing", "Preparing", "BatchProgress"]
+    assert [item.done for item in items[:2]] == [False, True] and fake.loads == 1
+    again = list(throttled_training(events(model, x[:64], y[:64], epochs=1, batch_size=32),
+                                    model, clock=FakeClock()))
+    assert not any(type(item).__name__ == "Preparing" for item in again)  # once per process
+
+
+def test_no_preparing_state_without_cached_kernels(monkeypatch, data):
+    x, y = data
+    fake = FakeFastPath(monkeypatch, cached=False)
+    model = small_model()
+    items = list(throttled_training(events(model, x[:64], y[:64], epochs=1, batch_size=32),
+                                    model, clock=FakeClock()))
+    assert type(items[0]).__name__ == "BatchProgress" and fake.loads == 0
+
+
+def test_the_worker_signals_the_preparing_state(qtbot, monkeypatch, data):
+    x, y = data
+    FakeFastPath(monkeypatch, cached=True)
+    worker = TrainingWorker(run_of(small_model(), x[:64], y[:64], epochs=1, batch_size=32))
+    states = []
+    worker.preparing.connect(states.append)
+    with qtbot.waitSignal(worker.finished, timeout=5000):
+        worker.start()
+    assert states == [True, False]

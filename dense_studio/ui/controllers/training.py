@@ -10,7 +10,7 @@ The panel's progress and the status lines are drawn from the session's run event
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from dense_studio.errors import DenseStudioError
 from dense_studio.ui.messages import fill, format_count, format_percent
@@ -40,6 +40,7 @@ class TrainingController(QObject):
         self._progress_rate = progress_rate
         self.worker = None
         self.stopping = False
+        self.preparing = False  # the worker loads the fast path before its first batch
         self._end = None  # the worker's TrainingEnd, or None if it failed
         self._failure = ""
         events = session.events
@@ -92,6 +93,7 @@ class TrainingController(QObject):
         worker = TrainingWorker(record, max_rate=self._progress_rate,
                                 blas_threads=self._blas_threads, parent=self)
         worker.progress.connect(self._on_progress)
+        worker.preparing.connect(self._on_preparing)
         worker.epochEnded.connect(self._on_epoch)
         worker.trainingEnded.connect(self._on_end)
         worker.failed.connect(self._on_failed)
@@ -143,6 +145,20 @@ class TrainingController(QObject):
     # -------------------------------------------------------------- the worker's reports
     def _on_progress(self, item) -> None:
         self._session.run_progress(item.event)
+
+    def compile_fast_path_later(self, delay_ms: int = 3000) -> None:
+        """A few seconds after the window appears, let a fresh install compile the engine's
+        fast path in a background process (once; nothing when it is cached, switched off
+        or numba is missing), so that the first Start finds it ready to load."""
+        QTimer.singleShot(delay_ms, self, _compile_fast_path_in_background)
+
+    def _on_preparing(self, active: bool) -> None:
+        """The worker loads the engine's compiled training step before the first batch."""
+        self.preparing = active
+        self._panel.show_message(
+            self.tr("Preparing the fast training path (once per start of the app)…")
+            if active else "")
+        self.stateChanged.emit()
 
     def _on_epoch(self, report) -> None:
         self._session.epoch_end(report.event, report.weights)
@@ -223,3 +239,9 @@ class TrainingController(QObject):
             panel.finish_progress(self.tr("Failed"), complete=False)
             panel.show_message(text, "error")
             self._notices.error(self.tr("Training failed"), text)
+
+
+def _compile_fast_path_in_background() -> None:
+    from dense_studio.engine import fast  # numba itself is imported only by that process
+
+    fast.compile_in_background()
