@@ -199,16 +199,7 @@ def read_archive(path, kind: str, max_bytes: int, max_members: int,
 def _read_archive(archive: NpzReader):
     """Description first; every weight header checked against it before any weight is read."""
     names = archive.names
-    if "meta.npy" not in names:
-        raise ModelFileError("is not a Dense Studio model file (no 'meta' member)")
-    unexpected = [n for n in names if n != "meta.npy" and not _WEIGHT_MEMBER.match(n)]
-    if unexpected:
-        raise ModelFileError(f"has unexpected member {unexpected[0][:60]!r}")
-    if archive.size_of("meta.npy") > MAX_META_BYTES + 4096:
-        raise ModelFileError("has an oversized description")
-
-    meta_header = checked_header(archive, "meta.npy", _UINT8, None)
-    meta = parse_description(archive.read("meta.npy", meta_header).tobytes())
+    meta = read_description(archive, "model", _WEIGHT_MEMBER, MAX_META_BYTES)
     config, dataset, class_names, input_shape, metrics, expected = check_description(meta)
 
     wanted = {"meta.npy", *(f"w{i}.npy" for i in range(len(expected)))}
@@ -225,6 +216,21 @@ def _read_archive(archive: NpzReader):
             raise ModelFileError(f"weight array w{i} contains NaN or infinite values")
         weights.append(array)
     return config, dataset, class_names, input_shape, metrics, weights
+
+
+def read_description(archive: NpzReader, kind: str, members: re.Pattern, max_bytes: int) -> dict:
+    """The archive's JSON ``meta`` member, parsed, once every member's name is one that
+    ``members`` (besides ``meta.npy``) allows and the description is of a sane size."""
+    names = archive.names
+    if "meta.npy" not in names:
+        raise ModelFileError(f"is not a Dense Studio {kind} file (no 'meta' member)")
+    unexpected = [n for n in names if n != "meta.npy" and not members.match(n)]
+    if unexpected:
+        raise ModelFileError(f"has unexpected member {unexpected[0][:60]!r}")
+    if archive.size_of("meta.npy") > max_bytes + 4096:
+        raise ModelFileError("has an oversized description")
+    meta_header = checked_header(archive, "meta.npy", _UINT8, None)
+    return parse_description(archive.read("meta.npy", meta_header).tobytes())
 
 
 def checked_header(archive: NpzReader, name: str, dtype: np.dtype, shape):

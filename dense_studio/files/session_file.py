@@ -39,7 +39,7 @@ from dense_studio.files.model_file import (  # the model files' own checks, reus
     check_dataset_name,
     check_description,
     checked_header,
-    parse_description,
+    read_description,
 )
 from dense_studio.files.npz import NpzReader
 
@@ -210,15 +210,7 @@ def _read(path: Path) -> SessionData:
 
 def _read_archive(archive: NpzReader, path: Path) -> SessionData:
     names = archive.names
-    if "meta.npy" not in names:
-        raise ModelFileError("is not a Dense Studio session file (no 'meta' member)")
-    unexpected = [n for n in names if not _MEMBER.match(n)]
-    if unexpected:
-        raise ModelFileError(f"has unexpected member {unexpected[0][:60]!r}")
-    if archive.size_of("meta.npy") > MAX_META_BYTES + 4096:
-        raise ModelFileError("has an oversized description")
-    meta_header = checked_header(archive, "meta.npy", _UINT8, None)
-    meta = parse_description(archive.read("meta.npy", meta_header).tobytes())
+    meta = read_description(archive, "session", _MEMBER, MAX_META_BYTES)
     shapes = _check_meta_shapes(meta)
     if set(names) != {"meta.npy", *(f"{name}.npy" for name in shapes)}:
         missing = sorted({f"{name}.npy" for name in shapes} - set(names))
