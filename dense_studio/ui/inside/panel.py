@@ -14,7 +14,8 @@ Clicking a test image puts it on the canvas (``session.show_test_sample``) and e
 Cost control, so that neither a stroke nor training waits for these views:
 
 * canvas changes are throttled to one update per ``INPUT_INTERVAL_MS`` (the first at once);
-* only the visible tab is redrawn; the others catch up when they are shown;
+* only the visible tab is redrawn, and nothing while the panel is hidden (the window's
+  curves tab shown); the others catch up when they are shown;
 * the test split is evaluated in a worker thread (:mod:`evaluator`), latest request first.
 """
 
@@ -235,7 +236,10 @@ class InsidePanel(QWidget):
         self._refresh()
 
     def _refresh(self) -> None:
-        """Bring the visible tab up to date (the others when they are shown)."""
+        """Bring the visible tab up to date (the others when they are shown; all of them
+        when the panel is shown, e.g. its tab in the window chosen)."""
+        if not self.isVisible():
+            return
         key = self._tab_keys[self.tabs.currentIndex()]
         network, names = self._network, self.class_names()
         if key == "math":
@@ -254,6 +258,10 @@ class InsidePanel(QWidget):
         elif key == "results" and "results" in self._stale:
             self.mistakes.set_report(self._report)
             self._stale.discard("results")
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._refresh()
 
     def _diagram_values(self) -> Optional[list[np.ndarray]]:
         if self._network is None or self._image is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
 
 from dense_studio.engine.describe import format_bytes
 from dense_studio.ui.inside.strings import Retranslating, tr, trf
@@ -34,11 +34,13 @@ class ReplaySlider(Retranslating, QWidget):
         self.caption.setObjectName("replayCaption")
         self.memory = QLabel()
         self.memory.setObjectName("replayMemory")
+        # Its text grows with the run: it must not take the slider's room or widen the panel.
+        self.memory.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.caption)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.memory)
+        layout.addWidget(self.slider, 2)
+        layout.addWidget(self.memory, 3)
         self.set_epochs([], 0, 1)
 
     def set_epochs(self, epochs: Sequence[Optional[float]], nbytes: int, budget: int,
@@ -90,5 +92,5 @@ class ReplaySlider(Retranslating, QWidget):
         self.slider.setToolTip(tr("Replay the training: move back to see the weight images, the "
                                   "diagram and the test results as they were after that epoch. "
                                   "At the right end it follows training live."))
-        self.memory.setToolTip(tr("The weights after each epoch are kept in memory for the "
-                                  "replay, up to this budget."))
+        self.memory.setToolTip(text + "\n" + tr("The weights after each epoch are kept in "
+                                                 "memory for the replay, up to this budget."))
