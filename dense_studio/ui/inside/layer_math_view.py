@@ -32,6 +32,7 @@ from dense_studio.insight.weight_images import symmetric_limit
 from dense_studio.ui.inside import palette
 from dense_studio.ui.inside.array_view import ArrayView
 from dense_studio.ui.inside.strings import Retranslating, tr, trf
+from dense_studio.ui.inside.text_box import TextBox
 from dense_studio.ui.inside.unit_panel import UnitPanel, input_name
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
@@ -107,9 +108,8 @@ class LayerMathView(Retranslating, QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setObjectName("layerMathNote")
-        self.source = QLabel()
+        self.source = TextBox(lines=2)  # changes with every input: no relayout
         self.source.setObjectName("layerMathSource")
-        self.source.setWordWrap(True)
         self._column = QVBoxLayout()
         self._column.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
