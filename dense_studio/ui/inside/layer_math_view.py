@@ -38,6 +38,9 @@ from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
 
+_UNCHANGED = object()  # set_network without a new input
+
+
 def diverging(array: np.ndarray) -> np.ndarray:
     return palette.diverging_rgb(array, symmetric_limit(array))
 
@@ -143,7 +146,11 @@ class LayerMathView(Retranslating, QWidget):
         return list(self._blocks)
 
     # -- inputs ----------------------------------------------------------------------------
-    def set_network(self, network: Optional[Network], class_names: Sequence[str] = ()) -> None:
+    def set_network(self, network: Optional[Network], class_names: Sequence[str] = (),
+                    image=_UNCHANGED, source: InputSource = InputSource()) -> None:
+        """New weights (and, given ``image``, a new input with them)."""
+        if image is not _UNCHANGED:
+            self._image, self._source = image, source
         old = self._network
         self._network, self._class_names = network, tuple(class_names)
         if network is None or not network.same_shape(old):

@@ -103,6 +103,13 @@ class InsidePanel(QWidget):
         self._input_timer.timeout.connect(self._apply_input)
         self._since_input = QElapsedTimer()
         self._interval = INPUT_INTERVAL_MS
+        # While a run trains, an epoch's updates run one per event-loop pass (see _later).
+        self._training = False
+        self._queue: list = []
+        self._queue_timer = QTimer(self)
+        self._queue_timer.setSingleShot(True)
+        self._queue_timer.setInterval(0)
+        self._queue_timer.timeout.connect(self._run_queued)
 
         self.tabs.currentChanged.connect(lambda _i: self._refresh())
         self.replay.positionChosen.connect(self._show_position)
@@ -124,9 +131,8 @@ class InsidePanel(QWidget):
             session.events.canvas.connect(self._on_canvas)
             session.events.dataset.connect(self._on_dataset)
             session.events.model.connect(self._on_model)
-            session.events.run_started.connect(
-                lambda _e: self._set_interval(TRAINING_INPUT_INTERVAL_MS))
-            session.events.run_finished.connect(lambda _e: self._set_interval(INPUT_INTERVAL_MS))
+            session.events.run_started.connect(lambda _e: self._set_training(True))
+            session.events.run_finished.connect(lambda _e: self._set_training(False))
             self._on_model(None)
             if session.dataset is not None:
                 self.set_test_data(session.dataset.x_test, session.dataset.y_test)
@@ -193,9 +199,33 @@ class InsidePanel(QWidget):
             self.set_class_names(dataset.class_names)
             self.set_test_data(dataset.x_test, dataset.y_test)
 
-    def _set_interval(self, interval_ms: int) -> None:
-        if isValid(self):
-            self._interval = interval_ms
+    def _set_training(self, training: bool) -> None:
+        if not isValid(self):
+            return
+        self._training = training
+        self._interval = TRAINING_INPUT_INTERVAL_MS if training else INPUT_INTERVAL_MS
+        if not training:  # the run is over: what is still queued, now
+            while self._queue:
+                self._queue.pop(0)()
+
+    def _later(self, step) -> None:
+        """Run ``step`` now, or while training in an event-loop pass of its own: an epoch's
+        updates (the views' new weights, the evaluation's start) each take a few to some
+        tens of milliseconds, and the training thread holds the GIL in between; run in one
+        go they would stall the window."""
+        if not self._training:
+            step()
+            return
+        if step not in self._queue:
+            self._queue.append(step)
+        if not self._queue_timer.isActive():
+            self._queue_timer.start()
+
+    def _run_queued(self) -> None:
+        if self._queue:
+            self._queue.pop(0)()
+        if self._queue:
+            self._queue_timer.start()
 
     def _on_model(self, _event) -> None:
         if isValid(self) and tuple(self.session.class_names) != self._raw_names:
@@ -214,8 +244,8 @@ class InsidePanel(QWidget):
             return
         self._network, self._report = network, None
         self._stale.update(("math", "images", "diagram", "results"))
-        self._refresh()
-        self._evaluate()
+        self._later(self._refresh)
+        self._later(self._evaluate)
 
     def _evaluate(self) -> None:
         latest = self.history.latest
@@ -256,10 +286,11 @@ class InsidePanel(QWidget):
         key = self._tab_keys[self.tabs.currentIndex()]
         network, names = self._network, self.class_names()
         if key == "math":
-            if "math" in self._stale:
-                self.layer_math.set_network(network, names)
+            if "math" in self._stale:  # (the input with it: one computation, not two)
+                self.layer_math.set_network(network, names, self._image, self._source)
                 self._stale.discard("math")
-            self.layer_math.set_input(self._image, self._source)
+            else:
+                self.layer_math.set_input(self._image, self._source)
         elif key == "images" and "images" in self._stale:
             self.weight_images.set_network(network, names)
             self._stale.discard("images")
