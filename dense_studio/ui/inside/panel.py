@@ -46,9 +46,10 @@ from dense_studio.ui.inside.strings import tr
 from dense_studio.ui.inside.weight_images_view import WeightImagesView
 from dense_studio.ui.names import name_widget
 
-#: At most one input update per this many milliseconds while a stroke is drawn (one update
+#: At most one input update per this many milliseconds while a stroke is drawn, as the bars
+#: (one update
 #: costs ~3 ms of Python and ~4 ms of painting).
-INPUT_INTERVAL_MS = 10
+INPUT_INTERVAL_MS = 8
 #: The same while a model trains.
 TRAINING_INPUT_INTERVAL_MS = 50
 
