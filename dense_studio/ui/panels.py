@@ -188,8 +188,11 @@ class _NarrowWindow(QObject):
         self._placeholder = QWidget()
         self._placeholder.setObjectName("leftColumnPlaceholder")
         self.compact = False
-        self._split_pending = False  # the default compact split waits for a real width
+        # Compact, the middle takes all the room the right column does not need, on every
+        # resize, until the person moves the splitter (or a saved split was restored).
+        self._auto_split = False
         layout.mainSplitter.installEventFilter(self)
+        layout.mainSplitter.splitterMoved.connect(self._moved_by_hand)
 
     def fit_screen(self) -> None:
         """Before the first show: a small screen starts compact, on the left column's tab."""
@@ -213,19 +216,20 @@ class _NarrowWindow(QObject):
             elif self.compact and width >= self.needed_width() + _WIDEN_SLACK:
                 self.set_compact(False)
         if kind in (QEvent.Type.Resize, QEvent.Type.Show) and self.compact \
-                and self._split_pending and watched.isVisible():
+                and self._auto_split and watched.isVisible():
             self._split_compact(watched.width())
         return False
 
+    def _moved_by_hand(self, _pos: int, _index: int) -> None:
+        self._auto_split = False
+
     def split_when_shown(self) -> None:
+        self._auto_split = True
         if self._layout.mainSplitter.isVisible():
             self._split_compact(self._layout.mainSplitter.width())
-        else:
-            self._split_pending = True
 
     def _split_compact(self, width: int) -> None:
         """All the width the right column does not need goes to the middle tabs."""
-        self._split_pending = False
         splitter = self._layout.mainSplitter
         right = self._layout.rightSplitter.minimumSizeHint().width() + 20
         splitter.setSizes([0, max(0, width - right - splitter.handleWidth()), right])

@@ -228,7 +228,7 @@ class LayerMathView(Retranslating, QWidget):
                 self._input_name(i, r), self._unit_name(i, c)))
             block.rows["b"].set_array(bias, diverging, lambda _r, c, i=index, b=bias: trf(
                 "b[%1] = %2: the bias of %3", c, _value(b[c]), self._unit_name(i, c)))
-            block.formula.setText(f"<b>z = x·W + b</b>: {_formula(step)} &nbsp;&nbsp; "
+            block.formula.setText(f"<b>z = x·W + b</b>: {_formula(step)}<br>"
                                   f"<b>a = {step.activation}(z)</b>")
 
     def _fill_input(self, block: _LayerBlock, math: Optional[LayerMath]) -> None:

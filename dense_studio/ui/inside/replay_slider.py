@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from dense_studio.engine.describe import format_bytes
 from dense_studio.ui.inside.strings import Retranslating, tr, trf
@@ -34,13 +34,16 @@ class ReplaySlider(Retranslating, QWidget):
         self.caption.setObjectName("replayCaption")
         self.memory = QLabel()
         self.memory.setObjectName("replayMemory")
-        # Its text grows with the run: it must not take the slider's room or widen the panel.
+        # Its text grows with the run: it must not widen the panel.
         self.memory.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        layout = QHBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(self.caption)
+        row.addWidget(self.slider, 1)
+        layout = QVBoxLayout(self)  # the memory line under the slider: never cut short
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.slider, 2)
-        layout.addWidget(self.memory, 3)
+        layout.setSpacing(0)
+        layout.addLayout(row)
+        layout.addWidget(self.memory)
         self.set_epochs([], 0, 1)
 
     def set_epochs(self, epochs: Sequence[Optional[float]], nbytes: int, budget: int,

@@ -60,7 +60,7 @@ class UnitPanel(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addLayout(images, 2)
+        layout.addLayout(images)  # the captions stay on their images
         layout.addWidget(self.legend)
         layout.addWidget(self.numbers)
         layout.addWidget(self.pushes, 1)
