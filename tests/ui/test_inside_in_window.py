@@ -13,12 +13,11 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from ui_helpers import make_window
 
 from dense_studio.cli import main as cli_main
 from dense_studio.engine.spec import DenseSpec
-from dense_studio.ui.inside import strings
 from dense_studio.ui.panels import MIDDLE_MIN_WIDTH
 
 INSIDE_NAMES = ("insidePanel", "layerMath", "weightImages", "networkDiagram", "confusionMatrix",
@@ -167,22 +166,3 @@ def test_a_narrow_window_makes_the_left_column_a_tab_and_a_wide_one_gives_it_bac
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: not window.layout_.compact)
     assert left.parent() is window.mainSplitter and window.trainButton.isVisible()
-
-
-@pytest.fixture
-def chinese(qapp):
-    from dense_studio.ui import i18n
-
-    i18n.apply_language(qapp, "zh_TW")
-    yield
-    i18n.apply_language(qapp, "en")
-
-
-def test_the_tab_and_the_result_speak_chinese(qtbot, window, chinese):
-    QApplication.processEvents()
-    tabs = window.centerTabs
-    assert tabs.tabText(tabs.indexOf(window.insidePanel)) == strings.ZH_TW["Inside the network"]
-    train(qtbot, window, epochs=1)
-    label = window.findChild(QWidget, "testResult")
-    qtbot.waitUntil(lambda: "訓練 1 輪後" in label.text(), timeout=10_000)
-    assert "準確率" in label.text()
