@@ -22,6 +22,13 @@ ratios measured together):
 * launch → window shown: ``python -m dense_studio`` as a subprocess with
   DENSE_STUDIO_REPORT_SHOWN=1; time until it reports its first exposed frame. Target ≤ 1.5 s.
 
+With ``--inside`` (issue 9) the window shows its "Inside the network" tab on the layer math
+(``--inside-tab`` chooses another of its tabs) for every measurement: the runs then also
+report stroke → updated layer math (each mouse move until ``layerMath`` has been given an
+input that includes it, throttle included; the issue's target is ≤ 16 ms p50 idle, with the
+bars), and the runs' stalls include the epoch-end work of the panel (weights kept, test
+split evaluated in its thread).
+
 Run with ``--blas`` to choose the BLAS thread counts compared (default "1,default").
 Each figure is the median of ``--repeats`` alternated headless/window runs (the machine's
 load drifts between runs); the per-run ratios and worst stalls are listed too.
@@ -50,7 +57,23 @@ def parse_args() -> argparse.Namespace:
                         help="headless/window runs alternated per setting; medians reported (3)")
     parser.add_argument("--launches", type=int, default=3, help="launch timings (3)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--inside", action="store_true",
+                        help="show the window's Inside the network tab (issue 9)")
+    parser.add_argument("--inside-tab", type=int, default=0,
+                        help="the Inside tab shown: 0 layer math, 1 weight images, "
+                             "2 diagram, 3 test results (0)")
+    parser.add_argument("--no-launch", action="store_true", help="skip the launch timings")
     return parser.parse_args()
+
+
+#: Set by main: the Inside tab to show in every window (None: the curves, as before).
+INSIDE_TAB: int | None = None
+
+
+def show_inside(window) -> None:
+    if INSIDE_TAB is not None:
+        window.centerTabs.show_inside()
+        window.insidePanel.tabs.setCurrentIndex(INSIDE_TAB)
 
 
 def start_xvfb() -> subprocess.Popen:
@@ -141,6 +164,29 @@ class StrokePlayer:
         window.prediction.predicted.connect(self._predicted)
         self._original_update = window.prediction.update_now
         self._started_at: list[float] = []
+        # Stroke → layer math: when each session input was read from the canvas, and when
+        # the layer math was given it.
+        self.math_latencies: list[float] = []
+        self._math_pending: list[float] = []
+        self._read_at: dict[int, float] = {}
+        prediction = window.prediction
+
+        def timed_update(*args, **kwargs):
+            self._reading = time.perf_counter()
+            return self._original_update(*args, **kwargs)
+
+        self._reading = 0.0
+        prediction.update_now = timed_update
+        prediction._throttle._func = timed_update  # noqa: SLF001 (the throttle's callee)
+        window.session.events.canvas.connect(self._input_set)
+        math = window.insidePanel.layer_math
+        self._original_math = math.set_input
+
+        def timed_math(image, *args, **kwargs):
+            self._original_math(image, *args, **kwargs)
+            self._math_shown(image)
+
+        math.set_input = timed_math
 
     def _point(self, step: int):
         from PySide6.QtCore import QPointF
@@ -183,6 +229,21 @@ class StrokePlayer:
         self._send(QEvent.Type.MouseMove, self._point(self._step), Qt.MouseButton.NoButton,
                    Qt.MouseButton.LeftButton)
         self._pending.append(t)
+        self._math_pending.append(t)
+
+    def _input_set(self, event) -> None:
+        if event.value is not None:
+            self._read_at = {id(event.value): self._reading}
+            self._last_input = event.value  # (keeps its id valid)
+
+    def _math_shown(self, image) -> None:
+        began = self._read_at.pop(id(image), None) if image is not None else None
+        if began is None:
+            return
+        now = time.perf_counter()
+        served = [t for t in self._math_pending if t <= began]
+        self._math_pending = [t for t in self._math_pending if t > began]
+        self.math_latencies.extend(1000 * (now - t) for t in served)
 
     def _predicted(self, probabilities) -> None:
         import numpy as np
@@ -226,6 +287,7 @@ def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool
             raise SystemExit("the dataset did not load")
     window.epochsSpin.setValue(epochs)
     window.validationSpin.setValue(0)
+    show_inside(window)
     for _ in range(20):
         app.processEvents()
     ended: list[str] = []
@@ -260,6 +322,10 @@ def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool
                       stroke_to_bars_p95_ms=percentile(latencies, 95),
                       stroke_to_bars_max_ms=max(latencies), stroke_moves=len(latencies),
                       prediction_ms=1000 * window.prediction.last_seconds)
+    if player and INSIDE_TAB == 0 and player.math_latencies:
+        result.update(stroke_to_math_p50_ms=percentile(player.math_latencies, 50),
+                      stroke_to_math_p95_ms=percentile(player.math_latencies, 95))
+    result["inside_tab"] = INSIDE_TAB
     window.close()
     window.deleteLater()
     app.processEvents()
@@ -274,23 +340,33 @@ def idle_stroke_latency(app) -> dict:
 
     folder = tempfile.mkdtemp(prefix="bench-gui-")
     window = MainWindow(settings=QSettings(str(Path(folder) / "s.ini"),
-                                           QSettings.Format.IniFormat))
+                                           QSettings.Format.IniFormat), train_limit=5000)
     window.resize(1440, 880)
     window.show()
     while not window.is_ready():
         app.processEvents()
         time.sleep(0.005)
+    window.epochsSpin.setValue(1)
+    window.session.train()  # a trained network (one epoch on 5000 images): real numbers
+    show_inside(window)
+    app.processEvents()
     player = StrokePlayer(window)
     player.start()
     loop = QEventLoop()
     QTimer.singleShot(3000, loop.quit)
     loop.exec()
     latencies = player.stop()
+    math = player.math_latencies
     window.close()
     app.processEvents()
-    return {"stroke_to_bars_p50_ms": percentile(latencies, 50),
-            "stroke_to_bars_p95_ms": percentile(latencies, 95),
-            "stroke_to_bars_max_ms": max(latencies), "stroke_moves": len(latencies)}
+    result = {"stroke_to_bars_p50_ms": percentile(latencies, 50),
+              "stroke_to_bars_p95_ms": percentile(latencies, 95),
+              "stroke_to_bars_max_ms": max(latencies), "stroke_moves": len(latencies)}
+    if INSIDE_TAB == 0:
+        result.update(stroke_to_math_p50_ms=percentile(math, 50),
+                      stroke_to_math_p95_ms=percentile(math, 95),
+                      stroke_to_math_max_ms=max(math), math_moves=len(math))
+    return result
 
 
 # ----------------------------------------------------------------------------- widgets
@@ -366,7 +442,9 @@ def summarize(runs: list[dict]) -> dict:
 
 
 def main() -> int:
+    global INSIDE_TAB
     args = parse_args()
+    INSIDE_TAB = args.inside_tab if args.inside else None
     server = start_xvfb() if args.xvfb else None
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
@@ -397,7 +475,7 @@ def main() -> int:
                     print(json.dumps(summary), flush=True)
         results["idle_stroke"] = idle_stroke_latency(app)
         results["widgets"] = widget_update_ms(app)
-        results["launch_s"] = launch_seconds(args.launches)
+        results["launch_s"] = [] if args.no_launch else launch_seconds(args.launches)
     finally:
         if server is not None:
             server.terminate()

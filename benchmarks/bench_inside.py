@@ -82,9 +82,10 @@ def panel_run(app, dataset, epochs: int, tab: int) -> dict:
 
     worker.progress.connect(lambda item: last.__setitem__("batch", item.event))
     worker.epochEnded.connect(epoch)
-    worker.trainingEnded.connect(lambda report: session.finish_run(report.event, report.weights))
+    # As the window does: the run is finished once the thread has let go of the model.
+    worker.trainingEnded.connect(lambda report: last.__setitem__("end", report.event))
     loop = QEventLoop()
-    worker.finished.connect(loop.quit)
+    worker.finished.connect(lambda: (session.finish_run(last.get("end")), loop.quit()))
     panel.testEvaluated.connect(evaluated)
     probe = Probe()
     probe.start()

@@ -140,7 +140,8 @@ class MainWindow(QMainWindow):
             group(self.tr("Network"), "networkGroup", self.layerEditor),
             group(self.tr("Training"), "trainingGroup", self.trainingPanel),
             group(self.tr("Learning curves"), "curvesGroup", self.curves),
-            self.drawPanel, self.predictPanel)
+            self.drawPanel, self.predictPanel, session=self.session)
+        self.insidePanel, self.centerTabs = self.layout_.insidePanel, self.layout_.centerTabs
         self.mainSplitter, self.leftSplitter, self.rightSplitter = self.layout_.splitters
         self.setCentralWidget(self.mainSplitter)
 

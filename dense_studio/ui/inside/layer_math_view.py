@@ -32,9 +32,13 @@ from dense_studio.insight.weight_images import symmetric_limit
 from dense_studio.ui.inside import palette
 from dense_studio.ui.inside.array_view import ArrayView
 from dense_studio.ui.inside.strings import Retranslating, tr, trf
+from dense_studio.ui.inside.text_box import TextBox
 from dense_studio.ui.inside.unit_panel import UnitPanel, input_name
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
+
+
+_UNCHANGED = object()  # set_network without a new input
 
 
 def diverging(array: np.ndarray) -> np.ndarray:
@@ -107,9 +111,8 @@ class LayerMathView(Retranslating, QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setObjectName("layerMathNote")
-        self.source = QLabel()
+        self.source = TextBox(lines=2)  # changes with every input: no relayout
         self.source.setObjectName("layerMathSource")
-        self.source.setWordWrap(True)
         self._column = QVBoxLayout()
         self._column.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
@@ -143,7 +146,11 @@ class LayerMathView(Retranslating, QWidget):
         return list(self._blocks)
 
     # -- inputs ----------------------------------------------------------------------------
-    def set_network(self, network: Optional[Network], class_names: Sequence[str] = ()) -> None:
+    def set_network(self, network: Optional[Network], class_names: Sequence[str] = (),
+                    image=_UNCHANGED, source: InputSource = InputSource()) -> None:
+        """New weights (and, given ``image``, a new input with them)."""
+        if image is not _UNCHANGED:
+            self._image, self._source = image, source
         old = self._network
         self._network, self._class_names = network, tuple(class_names)
         if network is None or not network.same_shape(old):
@@ -221,7 +228,7 @@ class LayerMathView(Retranslating, QWidget):
                 self._input_name(i, r), self._unit_name(i, c)))
             block.rows["b"].set_array(bias, diverging, lambda _r, c, i=index, b=bias: trf(
                 "b[%1] = %2: the bias of %3", c, _value(b[c]), self._unit_name(i, c)))
-            block.formula.setText(f"<b>z = x·W + b</b>: {_formula(step)} &nbsp;&nbsp; "
+            block.formula.setText(f"<b>z = x·W + b</b>: {_formula(step)}<br>"
                                   f"<b>a = {step.activation}(z)</b>")
 
     def _fill_input(self, block: _LayerBlock, math: Optional[LayerMath]) -> None:

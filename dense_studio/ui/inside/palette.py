@@ -36,12 +36,24 @@ def _rgb(color: str) -> np.ndarray:
 _NEG, _ZERO, _POS = _rgb(NEGATIVE), _rgb(ZERO), _rgb(POSITIVE)
 
 
+#: The diverging map as a table: 2 × 255 + 1 steps, −1 … +1 (finer than 8-bit colour).
+_STEPS = 255
+_T = np.linspace(-1.0, 1.0, 2 * _STEPS + 1, dtype=np.float32)[:, np.newaxis]
+_TABLE = np.rint(_ZERO + np.abs(_T) * (np.where(_T < 0, _NEG, _POS) - _ZERO)).astype(np.uint8)
+
+
 def diverging_rgb(values: np.ndarray, limit: float) -> np.ndarray:
-    """uint8 RGB (..., 3) for ``values`` on the scale −``limit`` … +``limit``."""
-    t = np.clip(np.asarray(values, np.float32) / np.float32(limit if limit > 0 else 1.0), -1, 1)
-    t = np.nan_to_num(t)[..., np.newaxis]
-    ends = np.where(t < 0, _NEG, _POS)
-    return np.rint(_ZERO + np.abs(t) * (ends - _ZERO)).astype(np.uint8)
+    """uint8 RGB (..., 3) for ``values`` on the scale −``limit`` … +``limit`` (NaN: white).
+
+    A table lookup: the layer math recolours a 784 × 128 kernel after every epoch, on the
+    GUI thread, while training holds the GIL in between."""
+    values = np.asarray(values, np.float32)
+    scale = np.float32(_STEPS / (limit if limit > 0 else 1.0))
+    v = values.reshape(-1) * scale  # a new array, worked on in place
+    np.clip(v, -_STEPS, _STEPS, out=v)
+    np.rint(v, out=v)
+    v[np.isnan(v)] = 0
+    return _TABLE[v.astype(np.intp) + _STEPS].reshape(values.shape + (3,))
 
 
 def sequential_rgb(fractions: np.ndarray) -> np.ndarray:

@@ -13,8 +13,11 @@ Clicking a test image puts it on the canvas (``session.show_test_sample``) and e
 
 Cost control, so that neither a stroke nor training waits for these views:
 
-* canvas changes are throttled to one update per ``INPUT_INTERVAL_MS`` (the first at once);
-* only the visible tab is redrawn; the others catch up when they are shown;
+* canvas changes are throttled to one update per ``INPUT_INTERVAL_MS`` (the first at once),
+  ``TRAINING_INPUT_INTERVAL_MS`` while a run trains (GUI-thread Python time is taken from
+  the training thread, which shares the GIL);
+* only the visible tab is redrawn, and nothing while the panel is hidden (the window's
+  curves tab shown); the others catch up when they are shown;
 * the test split is evaluated in a worker thread (:mod:`evaluator`), latest request first.
 """
 
@@ -43,8 +46,12 @@ from dense_studio.ui.inside.strings import tr
 from dense_studio.ui.inside.weight_images_view import WeightImagesView
 from dense_studio.ui.names import name_widget
 
-#: At most one input update per this many milliseconds while a stroke is drawn.
-INPUT_INTERVAL_MS = 30
+#: At most one input update per this many milliseconds while a stroke is drawn, as the bars
+#: (one update
+#: costs ~3 ms of Python and ~4 ms of painting).
+INPUT_INTERVAL_MS = 8
+#: The same while a model trains.
+TRAINING_INPUT_INTERVAL_MS = 50
 
 
 class InsidePanel(QWidget):
@@ -96,6 +103,14 @@ class InsidePanel(QWidget):
         self._input_timer.setSingleShot(True)
         self._input_timer.timeout.connect(self._apply_input)
         self._since_input = QElapsedTimer()
+        self._interval = INPUT_INTERVAL_MS
+        # While a run trains, an epoch's updates run one per event-loop pass (see _later).
+        self._training = False
+        self._queue: list = []
+        self._queue_timer = QTimer(self)
+        self._queue_timer.setSingleShot(True)
+        self._queue_timer.setInterval(0)
+        self._queue_timer.timeout.connect(self._run_queued)
 
         self.tabs.currentChanged.connect(lambda _i: self._refresh())
         self.replay.positionChosen.connect(self._show_position)
@@ -117,6 +132,8 @@ class InsidePanel(QWidget):
             session.events.canvas.connect(self._on_canvas)
             session.events.dataset.connect(self._on_dataset)
             session.events.model.connect(self._on_model)
+            session.events.run_started.connect(lambda _e: self._set_training(True))
+            session.events.run_finished.connect(lambda _e: self._set_training(False))
             self._on_model(None)
             if session.dataset is not None:
                 self.set_test_data(session.dataset.x_test, session.dataset.y_test)
@@ -154,8 +171,8 @@ class InsidePanel(QWidget):
         self._pending_input = (image, source)
         if self._input_timer.isActive():
             return
-        elapsed = self._since_input.elapsed() if self._since_input.isValid() else INPUT_INTERVAL_MS
-        self._input_timer.start(max(0, INPUT_INTERVAL_MS - int(elapsed)))
+        elapsed = self._since_input.elapsed() if self._since_input.isValid() else self._interval
+        self._input_timer.start(max(0, self._interval - int(elapsed)))
 
     def network(self) -> Optional[Network]:
         """The weights the views show (the newest, or the replayed epoch's)."""
@@ -183,6 +200,34 @@ class InsidePanel(QWidget):
             self.set_class_names(dataset.class_names)
             self.set_test_data(dataset.x_test, dataset.y_test)
 
+    def _set_training(self, training: bool) -> None:
+        if not isValid(self):
+            return
+        self._training = training
+        self._interval = TRAINING_INPUT_INTERVAL_MS if training else INPUT_INTERVAL_MS
+        if not training:  # the run is over: what is still queued, now
+            while self._queue:
+                self._queue.pop(0)()
+
+    def _later(self, step) -> None:
+        """Run ``step`` now, or while training in an event-loop pass of its own: an epoch's
+        updates (the views' new weights, the evaluation's start) each take a few to some
+        tens of milliseconds, and the training thread holds the GIL in between; run in one
+        go they would stall the window."""
+        if not self._training:
+            step()
+            return
+        if step not in self._queue:
+            self._queue.append(step)
+        if not self._queue_timer.isActive():
+            self._queue_timer.start()
+
+    def _run_queued(self) -> None:
+        if self._queue:
+            self._queue.pop(0)()
+        if self._queue:
+            self._queue_timer.start()
+
     def _on_model(self, _event) -> None:
         if isValid(self) and tuple(self.session.class_names) != self._raw_names:
             self.set_class_names(self.session.class_names)
@@ -200,8 +245,8 @@ class InsidePanel(QWidget):
             return
         self._network, self._report = network, None
         self._stale.update(("math", "images", "diagram", "results"))
-        self._refresh()
-        self._evaluate()
+        self._later(self._refresh)
+        self._later(self._evaluate)
 
     def _evaluate(self) -> None:
         latest = self.history.latest
@@ -235,14 +280,18 @@ class InsidePanel(QWidget):
         self._refresh()
 
     def _refresh(self) -> None:
-        """Bring the visible tab up to date (the others when they are shown)."""
+        """Bring the visible tab up to date (the others when they are shown; all of them
+        when the panel is shown, e.g. its tab in the window chosen)."""
+        if not self.isVisible():
+            return
         key = self._tab_keys[self.tabs.currentIndex()]
         network, names = self._network, self.class_names()
         if key == "math":
-            if "math" in self._stale:
-                self.layer_math.set_network(network, names)
+            if "math" in self._stale:  # (the input with it: one computation, not two)
+                self.layer_math.set_network(network, names, self._image, self._source)
                 self._stale.discard("math")
-            self.layer_math.set_input(self._image, self._source)
+            else:
+                self.layer_math.set_input(self._image, self._source)
         elif key == "images" and "images" in self._stale:
             self.weight_images.set_network(network, names)
             self._stale.discard("images")
@@ -254,6 +303,10 @@ class InsidePanel(QWidget):
         elif key == "results" and "results" in self._stale:
             self.mistakes.set_report(self._report)
             self._stale.discard("results")
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._refresh()
 
     def _diagram_values(self) -> Optional[list[np.ndarray]]:
         if self._network is None or self._image is None:

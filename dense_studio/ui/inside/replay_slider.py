@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from dense_studio.engine.describe import format_bytes
 from dense_studio.ui.inside.strings import Retranslating, tr, trf
@@ -34,10 +34,15 @@ class ReplaySlider(Retranslating, QWidget):
         self.caption.setObjectName("replayCaption")
         self.memory = QLabel()
         self.memory.setObjectName("replayMemory")
-        layout = QHBoxLayout(self)
+        # Its text grows with the run: it must not widen the panel.
+        self.memory.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout()
+        row.addWidget(self.caption)
+        row.addWidget(self.slider, 1)
+        layout = QVBoxLayout(self)  # the memory line under the slider: never cut short
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.slider, 1)
+        layout.setSpacing(0)
+        layout.addLayout(row)
         layout.addWidget(self.memory)
         self.set_epochs([], 0, 1)
 
@@ -90,5 +95,5 @@ class ReplaySlider(Retranslating, QWidget):
         self.slider.setToolTip(tr("Replay the training: move back to see the weight images, the "
                                   "diagram and the test results as they were after that epoch. "
                                   "At the right end it follows training live."))
-        self.memory.setToolTip(tr("The weights after each epoch are kept in memory for the "
-                                  "replay, up to this budget."))
+        self.memory.setToolTip(text + "\n" + tr("The weights after each epoch are kept in "
+                                                 "memory for the replay, up to this budget."))

@@ -222,4 +222,20 @@ ZH_TW: dict[str, str] = {
         '讓單元變大',
     '+%1 more (make the panel larger to see them)':
         '還有 %1 個（把面板放大就能看到）',
+    'Test set: evaluated once a model and its dataset are ready.':
+        '測試集：模型和資料集都準備好之後就會評估。',
+    'untrained':
+        '尚未訓練',
+    'after 1 epoch':
+        '訓練 1 輪後',
+    'after %1 epochs':
+        '訓練 %1 輪後',
+    'Test set: <b>accuracy %1 %</b> · loss %2 · %3':
+        '測試集：<b>準確率 %1 %</b> · 損失 %2 · %3',
+    'The newest weights on the %1 test images, which training never uses.':
+        '最新的權重在 %1 張測試圖片上的表現；訓練從不使用這些圖片。',
+    'Inside the network':
+        '神經網路內部',
+    "Look inside the network: each layer's computation for the input on the canvas, the weights as images, the network as a diagram, and the test results.":
+        '看看神經網路內部：每一層對畫布上輸入的計算、畫成圖片的權重、網路圖，以及測試結果。',
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from dense_studio.insight.layer_math import UnitDetail
@@ -18,6 +18,7 @@ from dense_studio.insight.weight_images import symmetric_limit
 from dense_studio.ui.inside import palette
 from dense_studio.ui.inside.array_view import ArrayView
 from dense_studio.ui.inside.strings import Retranslating, tr, trf
+from dense_studio.ui.inside.text_box import TextBox
 from dense_studio.ui.messages import fill
 
 
@@ -42,19 +43,15 @@ class UnitPanel(Retranslating, QWidget):
         super().__init__(parent)
         self.setObjectName("unitDetail")
         self._shown: tuple = (None, None, None, ())
-        self.title = QLabel()
-        self.title.setWordWrap(True)
+        # The texts change with every input: boxes that never lay the tab out again.
+        self.title = TextBox(lines=2)
         self.weights_caption = QLabel()
         self.product_caption = QLabel()
         self.weights_view = ArrayView(keep_aspect=True, hint=QSize(120, 120))
         self.product_view = ArrayView(keep_aspect=True, hint=QSize(120, 120))
         self.legend = palette.DivergingLegend()
-        self.numbers = QLabel()
-        self.numbers.setWordWrap(True)
-        self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pushes = QLabel()
-        self.pushes.setWordWrap(True)
-        self.pushes.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.numbers = TextBox(lines=4)
+        self.pushes = TextBox(lines=6, expanding=True)
         images = QGridLayout()
         images.addWidget(self.weights_caption, 0, 0)
         images.addWidget(self.product_caption, 0, 1)
@@ -63,7 +60,7 @@ class UnitPanel(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addLayout(images, 2)
+        layout.addLayout(images)  # the captions stay on their images
         layout.addWidget(self.legend)
         layout.addWidget(self.numbers)
         layout.addWidget(self.pushes, 1)

@@ -75,3 +75,18 @@ def test_switching_the_language_retranslates_the_panel(qtbot, qapp, panel):
     finally:
         i18n.apply_language(qapp, "en")
     qtbot.waitUntil(lambda: panel.tabs.tabText(3) == "Test results")
+
+
+def test_the_window_tab_and_the_test_result_speak_chinese(qtbot, settings, chinese):
+    from ui_helpers import make_window
+
+    window = make_window(qtbot, settings)
+    tabs = window.centerTabs
+    assert tabs.tabText(tabs.indexOf(window.insidePanel)) == strings.ZH_TW["Inside the network"]
+    window.epochsSpin.setValue(1)
+    with qtbot.waitSignal(window.trainingEnded, timeout=30_000):
+        assert window.start_training()
+    label = window.centerTabs.testResult
+    qtbot.waitUntil(lambda: "訓練 1 輪後" in label.text(), timeout=10_000)
+    assert "準確率" in label.text()
+    window.insidePanel.evaluator.wait()
