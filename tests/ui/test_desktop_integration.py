@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
     QScrollBar,
+    QTabBar,
     QWidget,
 )
 from ui_helpers import make_window
@@ -51,7 +52,8 @@ def interactive_widgets(window) -> list[QWidget]:
     box's line edit, a combo box's popup list, the menu bar's overflow button)."""
     return [w for w in window.findChildren(QWidget)
             if isinstance(w, INTERACTIVE) and not isinstance(w, QScrollBar)
-            and not w.objectName().startswith("qt_") and w.window() is window]
+            and not w.objectName().startswith("qt_") and w.window() is window
+            and not isinstance(w.parentWidget(), QTabBar)]  # a tab bar's own scroll arrows
 
 
 def every_control_shown(window) -> list[QWidget]:

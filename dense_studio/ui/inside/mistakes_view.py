@@ -161,6 +161,7 @@ class MistakesGallery(Retranslating, QWidget):
 
     def _retitle(self) -> None:
         self.back.setText(tr("Show all mistakes"))
+        self.back.setToolTip(tr("Back to every wrong prediction, most confident first"))
         self.back.setVisible(self._cell is not None)
         more = ""
         if self._total > len(self._items):

@@ -50,6 +50,7 @@ def language() -> str:
 
 
 ZH_TW: dict[str, str] = {
+    "Back to every wrong prediction, most confident first": "回到所有預測錯誤的圖片，最有把握的排在前面",
     'The test images are evaluated when a model and its dataset are ready.':
         '模型和資料集都準備好之後，就會評估測試圖片。',
     'True class %1, predicted %2:\n%3 test images, %4 % of the %5 %1 images.\nClick to see them.':
