@@ -65,9 +65,9 @@ FIRST_RUN_STEPS = (
     GuideStep("drawCanvas", "Draw",
               "Draw a digit or a piece of clothing here, white on black. The bars show how sure "
               "the network is of each class."),
-    GuideStep("networkGroup", "Look inside the network",
-              "These are the layers: each Dense layer computes y = activation(W·x + b). Change the "
-              "units or the activation, add a layer, train again and compare."),
+    GuideStep("centerTabs", "Look inside the network",
+              "Here, Inside the network shows each Dense layer computing y = activation(W·x + b) "
+              "with real numbers, and the test images it gets wrong."),
 )
 
 
