@@ -89,11 +89,13 @@ class Sequential:
     def is_dense(layer: Layer) -> bool:
         return isinstance(layer, Dense)
 
-    def build(self, input_shape: Optional[Sequence[int]] = None, seed: Optional[int] = 0) -> None:
+    def build(self, input_shape: Optional[Sequence[int]] = None, seed: Optional[int] = 0,
+              initialize: bool = True) -> None:
         """Fix every shape and create the weights (initialized from ``seed``).
 
         ``input_shape`` excludes the batch dimension; it may come from the first layer
-        (``Flatten(input_shape=...)``) instead.
+        (``Flatten(input_shape=...)``) instead. ``initialize=False`` leaves the weights at
+        zero, for a model whose weights are about to be read in (no initial values made).
         """
         if input_shape is None:
             first = self.layers[0] if self.layers else None
@@ -111,14 +113,16 @@ class Sequential:
             layer.output_shape = shape = layer.compute_output_shape(shape)
         self.input_shape = input_shape
         self.parameters = ParameterStore(self.layers, self.dtype)
-        self._initialize(seed)
+        if initialize:
+            self._initialize(seed)
+        for layer in self.layers:
+            layer.built = True
         self.built = True
 
     def _initialize(self, seed: Optional[int]) -> None:
         rng = np.random.default_rng(seed)
         for layer in self.layers:
             layer.initialize(rng, self.dtype)  # writes into the store's views
-            layer.built = True
 
     def _require_built(self) -> None:
         if not self.built:

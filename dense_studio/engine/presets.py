@@ -21,12 +21,14 @@ def build_model(
     num_classes: int = 10,
     seed: int = 0,
     config: Optional[TrainingConfig] = None,
+    initialize: bool = True,
 ) -> Sequential:
     """``Sequential([Flatten(input_shape), *hidden, Dense(num_classes, "softmax")])``,
     built with weights initialized from ``seed``.
 
     With ``config``, the model is also compiled from it (optimizer, learning rate and
-    learning-rate schedule) and keeps it as ``model.config``.
+    learning-rate schedule) and keeps it as ``model.config``. ``initialize=False`` leaves
+    the weights at zero (see ``Sequential.build``).
     """
     if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
         raise ConfigError(f"num_classes must be a whole number of at least 2, not {num_classes!r}")
@@ -40,7 +42,7 @@ def build_model(
             raise ConfigError(f"not a layer spec: {spec!r}")
     model = Sequential([Flatten(input_shape=tuple(input_shape)), *hidden,
                         Dense(num_classes, activation="softmax")])
-    model.build(seed=seed)
+    model.build(seed=seed, initialize=initialize)
     if config is not None:
         model.compile(config.optimizer, config.learning_rate,
                       lr_schedule=getattr(config, "lr_schedule", "constant"))

@@ -153,17 +153,24 @@ def load_model(path: str | os.PathLike) -> LoadedModel:
     """Read, validate and rebuild a model; :class:`ModelFileError` for anything wrong."""
     path = Path(path)
     try:
-        config, dataset, class_names, input_shape, metrics, weights = read_model_file(path)
+        config, dataset, class_names, input_shape, metrics, model = read_archive(
+            path, "model", MAX_FILE_BYTES, MAX_ARRAYS + 1,
+            lambda archive: _read_archive(archive, into_model=True))
     except ModelFileError as error:
         raise ModelFileError(f"{path}: {error}") from None
+    return LoadedModel(model, config, dataset, class_names, metrics, input_shape, path)
+
+
+def _model_for(config: TrainingConfig, input_shape, class_names):
+    """The model the file describes, compiled from its settings; its weights are then read
+    straight into the model's own parameter buffer (peak memory about 1x the weights)."""
     from dense_studio.engine import build_model  # the engine is heavier; only when needed
 
-    model = build_model(
+    return build_model(
         config.layers, input_shape=input_shape, num_classes=len(class_names), seed=config.seed,
         config=config,  # compiles it with the saved optimizer settings, keeps model.config
+        initialize=False,  # no initial values to throw away: the file's weights come next
     )
-    model.set_weights(weights)
-    return LoadedModel(model, config, dataset, class_names, metrics, input_shape, path)
 
 
 def read_model_file(path: str | os.PathLike):
@@ -196,8 +203,9 @@ def read_archive(path, kind: str, max_bytes: int, max_members: int,
         raise ModelFileError(f"is corrupt or truncated ({one_line(error, 160)})") from None
 
 
-def _read_archive(archive: NpzReader):
-    """Description first; every weight header checked against it before any weight is read."""
+def _read_archive(archive: NpzReader, into_model: bool = False):
+    """Description first; every weight header checked against it before any weight is read.
+    Returns the weights as arrays, or (``into_model``) a model holding them."""
     names = archive.names
     meta = read_description(archive, "model", _WEIGHT_MEMBER, MAX_META_BYTES)
     config, dataset, class_names, input_shape, metrics, expected = check_description(meta)
@@ -209,13 +217,14 @@ def _read_archive(archive: NpzReader):
         raise ModelFileError(f"weights do not match the layers ({detail})")
     headers = [checked_header(archive, f"w{i}.npy", _FLOAT32, shape)
                for i, shape in enumerate(expected)]
-    weights = []
-    for i, header in enumerate(headers):
-        array = archive.read(f"w{i}.npy", header)
+    model = _model_for(config, input_shape, class_names) if into_model else None
+    targets = ([view for _layer, _attr, view in model.parameters.weight_views()] if into_model
+               else [np.empty(header.shape, header.dtype) for header in headers])
+    for i, (header, array) in enumerate(zip(headers, targets)):
+        archive.read_into(f"w{i}.npy", header, array)
         if not all_finite(array):
             raise ModelFileError(f"weight array w{i} contains NaN or infinite values")
-        weights.append(array)
-    return config, dataset, class_names, input_shape, metrics, weights
+    return config, dataset, class_names, input_shape, metrics, model if into_model else targets
 
 
 def read_description(archive: NpzReader, kind: str, members: re.Pattern, max_bytes: int) -> dict:

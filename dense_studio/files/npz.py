@@ -122,18 +122,23 @@ class NpzReader:
 
         The caller has checked type and shape; the member's size must match them exactly.
         """
+        array = np.empty(header.shape, dtype=header.dtype)
+        self.read_into(name, header, array)
+        return array
+
+    def read_into(self, name: str, header: ArrayHeader, out: np.ndarray) -> None:
+        """Read the member's data straight into ``out`` (C-contiguous, of ``header``'s type
+        and shape): no copy of the data is ever held besides ``out``."""
         label = _label(name)
-        count = 1
-        for n in header.shape:
-            count *= n
-        nbytes = count * header.dtype.itemsize
+        if out.shape != header.shape or out.dtype != header.dtype or not out.flags.c_contiguous:
+            raise ValueError(f"cannot read member {label!r} into this array")
+        nbytes = out.nbytes
         if self._infos[name].file_size != header.data_offset + nbytes:
             raise ArchiveError(
                 f"member {label!r} holds {self._infos[name].file_size - header.data_offset:,} "
                 f"bytes of data, its header declares {nbytes:,}"
             )
-        array = np.empty(header.shape, dtype=header.dtype)
-        view = memoryview(array.reshape(-1).view(np.uint8))
+        view = memoryview(out.reshape(-1).view(np.uint8))
         with self._zip.open(self._infos[name]) as member:
             member.read(header.data_offset)
             filled = 0
@@ -145,7 +150,6 @@ class NpzReader:
                 filled += len(chunk)
             if member.read(1):  # also makes zipfile check the member's CRC-32 at its end
                 raise ArchiveError(f"member {label!r} holds more data than declared")
-        return array
 
 
 def _check_end_record(file: BinaryIO, size: int, max_members: int) -> None:
