@@ -27,6 +27,9 @@ always still there. When a batch loss is NaN or infinite, those weights -- which
 finite loss one step earlier -- become the model's weights again, the optimizer state
 (which holds the runaway steps) is reset, and the run ends with status ``"diverged"``. The
 check is a single ``math.isfinite`` per batch; the final weights are checked once more.
+
+Early stopping (``early_stopping.py``, Keras's rules) is checked once per epoch, after
+validation; the best epoch's weights are one copy into a buffer made once per run.
 """
 
 from __future__ import annotations
