@@ -5,42 +5,19 @@ improving within a few epochs (about 2 s a run)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 
 import pytest
 
-from dense_studio.cli import main
 from dense_studio.data import load_dataset
-from dense_studio.engine.model import Sequential
 from dense_studio.engine.run import split_validation
 from dense_studio.files.model_file import load_model
+
+from cli_helpers import no_training, one_error_line, run_main  # noqa: F401 (a fixture)
 
 FAST = ["train", "--dataset", "mnist", "--layers", "16", "--validation-split", "0.5",
         "--epochs", "30", "--learning-rate", "0.02", "--lr-schedule", "constant",
         "--batch-size", "64"]
-
-
-def run_main(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue(), err.getvalue()
-
-
-def one_error_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
-
-
-@pytest.fixture
-def no_training(monkeypatch):
-    def train(*args, **kwargs):
-        raise AssertionError("training started despite a usage error")
-
-    monkeypatch.setattr(Sequential, "train", train)
 
 
 @pytest.fixture(scope="module")
