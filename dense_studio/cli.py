@@ -48,6 +48,7 @@ class _EngineNames:
 
 OPTIMIZER_CHOICES = _EngineNames("OPTIMIZERS")
 LR_SCHEDULE_CHOICES = _EngineNames("LR_SCHEDULES")
+MONITOR_CHOICES = _EngineNames("MONITORS")
 
 
 class UsageError(DenseStudioError):
@@ -107,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--validation-split", type=float, metavar="F",
         help="hold out this fraction of the training data (the last samples, as Keras) "
         "and report val_loss/val_accuracy (0)",
+    )
+    train.add_argument(
+        "--early-stopping", type=int, metavar="PATIENCE",
+        help="stop after PATIENCE epochs in which the monitored validation metric did not "
+        "improve, and keep the best epoch's weights (Keras's EarlyStopping; needs "
+        "--validation-split)",
+    )
+    train.add_argument("--monitor", choices=MONITOR_CHOICES, metavar="METRIC",
+                       help="%(choices)s: what --early-stopping watches (default val_loss)")
+    train.add_argument(
+        "--min-delta", type=float, metavar="D",
+        help="with --early-stopping: the smallest change that counts as an improvement (0)",
     )
     train.add_argument("--seed", type=int, metavar="N", help="seed for weights and shuffling (0)")
     train.add_argument(
@@ -269,8 +282,11 @@ def _training_config(args: argparse.Namespace):
         "epochs": args.epochs, "batch_size": args.batch_size, "optimizer": args.optimizer,
         "learning_rate": args.learning_rate, "validation_split": args.validation_split,
         "seed": args.seed, "lr_schedule": args.lr_schedule,
+        **_early_stopping_options(args),
     }
     changes = {key: value for key, value in changes.items() if value is not None}
+    _check_early_stopping_options(args, config.replace(
+        validation_split=changes.get("validation_split", config.validation_split)))
     if args.layers is not None:
         try:
             changes["layers"] = parse_layers(args.layers)
@@ -281,6 +297,27 @@ def _training_config(args: argparse.Namespace):
 
         changes["dataset"] = normalize_dataset_name(args.dataset)
     return config.replace(**changes)
+
+
+def _early_stopping_options(args: argparse.Namespace) -> dict:
+    """The config keys of the early-stopping options (absent from a namespace built by hand)."""
+    return {"early_stopping_patience": getattr(args, "early_stopping", None),
+            "monitor": getattr(args, "monitor", None),
+            "min_delta": getattr(args, "min_delta", None)}
+
+
+def _check_early_stopping_options(args: argparse.Namespace, config) -> None:
+    """The early-stopping options as usage errors (one line), before anything is loaded."""
+    options = _early_stopping_options(args)
+    if options["early_stopping_patience"] is None:
+        for flag, key in (("--monitor", "monitor"), ("--min-delta", "min_delta")):
+            if options[key] is not None:
+                raise UsageError(f"{flag} needs --early-stopping PATIENCE (see "
+                                 "'dense-studio train --help')")
+        return
+    if config.validation_split == 0:
+        raise UsageError("--early-stopping needs --validation-split F (it watches "
+                         "validation metrics; see 'dense-studio train --help')")
 
 
 def _run_train(args: argparse.Namespace) -> int:
@@ -349,10 +386,18 @@ def _train(run, control, out, keep_weights: bool):
     metrics: dict[str, float | int | None] = {
         "epochs_done": int(end.epochs_done), "train_seconds": round(train_seconds, 3),
     }
+    # The metrics describe the weights the model ends with: the best epoch's when early
+    # stopping put them back.
+    config = run.config
+    at = -1
+    if end.best_epoch is not None and config.restore_best_weights and end.status != "diverged":
+        at = end.best_epoch
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         values = history.get(key) or []
-        if values and np.isfinite(values[-1]):
-            metrics[key] = float(values[-1])
+        if values and np.isfinite(values[at]):
+            metrics[key] = float(values[at])
+    if config.early_stopping_patience is not None:
+        metrics["best_epoch"] = None if end.best_epoch is None else int(end.best_epoch) + 1
     return end, finished_weights, metrics
 
 
@@ -370,10 +415,15 @@ def _finish(end, model, config, dataset, output, out, metrics) -> int:
         _error(f"training {end.status}: {one_line(end.message or '')}")
         return EXIT_FAILED
 
+    if config.early_stopping_patience is not None:
+        out.early_stopping(end, config)
     result = model.evaluate(dataset.x_test, dataset.y_test)
     metrics["test_loss"] = float(result["loss"])
     metrics["test_accuracy"] = float(result["accuracy"])
-    out.result(metrics["test_loss"], metrics["test_accuracy"], dataset, len(dataset.x_test))
+    best = None if end.best_epoch is None else int(end.best_epoch) + 1
+    # best_epoch: counted from 1 like the "epoch" lines (null without early stopping)
+    out.result(metrics["test_loss"], metrics["test_accuracy"], dataset, len(dataset.x_test),
+               json_extra={"best_epoch": best, "stopped_early": bool(end.stopped_early)})
     if output is not None:
         _save(model, output.path, config, dataset, metrics)
         out.note(f"Saved model to {output.path}")
@@ -608,9 +658,24 @@ class _Output:
             flush=True,
         )
 
-    def result(self, loss: float, accuracy: float, dataset, n: int) -> None:
+    def early_stopping(self, end, config) -> None:
+        """Text only (the JSON gives it in the last line): when it stopped, which epoch won."""
+        if end.best_epoch is None:
+            return
+        best = end.best_epoch + 1
+        value = end.history[config.monitor][end.best_epoch]
+        shown = f"{value:.4f}" if config.monitor == "val_loss" else f"{100 * value:.2f} %"
+        when = (f"Stopped early after epoch {end.epochs_done}: {config.monitor} did not "
+                f"improve for {config.early_stopping_patience} epoch(s)." if end.stopped_early
+                else f"Early stopping did not trigger in {end.epochs_done} epochs.")
+        kept = " (its weights are kept)" if config.restore_best_weights else ""
+        self.text(f"{when} Best epoch {best}: {config.monitor} {shown}{kept}.")
+
+    def result(self, loss: float, accuracy: float, dataset, n: int,
+               json_extra: dict | None = None) -> None:
         if self.json_mode:
-            self._json({"test_loss": _num(loss), "test_accuracy": _num(accuracy)})
+            self._json({"test_loss": _num(loss), "test_accuracy": _num(accuracy),
+                        **(json_extra or {})})
         else:
             print(
                 f"Test accuracy {100 * accuracy:.2f} % (loss {loss:.4f}) on the "

@@ -70,6 +70,12 @@ class TrainingEnd:
     message: str
     history: dict = field(default_factory=dict)
     epochs_done: int = 0
+    # With early stopping: the best epoch by the monitored metric, counted from 0 like
+    # ``EpochEnd.epoch`` and Keras's ``EarlyStopping.best_epoch`` (None without early
+    # stopping or before a validated epoch); ``stopped_early``: the rule ended the run
+    # (its status is still "finished", as a Keras fit that early stopping ends).
+    best_epoch: Optional[int] = None
+    stopped_early: bool = False
 
 
 Event = Union[BatchEnd, EpochEnd, TrainingEnd]

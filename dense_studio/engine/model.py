@@ -18,6 +18,7 @@ import numpy as np
 from dense_studio.engine import losses as _losses
 from dense_studio.engine import optimizers as _optimizers
 from dense_studio.engine.describe import format_bytes
+from dense_studio.engine.early_stopping import EarlyStoppingRule
 from dense_studio.engine.events import Event, TrainingControl, TrainingDiverged, TrainingEnd
 from dense_studio.engine.layers import Dense, Dropout, Flatten, Layer
 from dense_studio.engine.parameters import ParameterStore
@@ -348,7 +349,8 @@ class Sequential:
     # -- training -----------------------------------------------------------------------
     def train(self, x, y, epochs: int = 1, batch_size: int = 32, validation_data=None,
               seed: int = 0, control: Optional[TrainingControl] = None, shuffle: bool = True,
-              blas_threads: Optional[int] = None) -> Iterator[Event]:
+              blas_threads: Optional[int] = None,
+              early_stopping: Optional[EarlyStoppingRule] = None) -> Iterator[Event]:
         """Train, yielding ``BatchEnd`` after every batch, ``EpochEnd`` after every epoch
         and one ``TrainingEnd`` last (see ``events.py``). The data are checked before
         the first event, so a ConfigError is raised by the first ``next()``.
@@ -356,6 +358,8 @@ class Sequential:
         The order of samples is reshuffled every epoch from ``seed``; the same seed, data
         and starting weights give the same run. ``control`` pauses, resumes or stops it
         from another thread. ``blas_threads`` limits BLAS's threads during the run.
+        ``early_stopping`` (an ``EarlyStoppingRule``, used for one run) stops it when the
+        monitored validation metric stops improving; it needs ``validation_data``.
         """
         self._require_compiled()
         _check_count("epochs", epochs)
@@ -375,11 +379,15 @@ class Sequential:
             xv = self._inputs(xv, "validation x")
             yv = self._labels(yv, len(xv), "validation y")
             validation_data = (xv, yv) if len(xv) else None
+        if early_stopping is not None and validation_data is None:
+            raise ConfigError(
+                f"early stopping monitors {early_stopping.monitor}: it needs validation data "
+                "(a validation split)")
         return self._train(x, y, int(epochs), int(batch_size), validation_data, int(seed),
-                           control, shuffle, blas_threads)
+                           control, shuffle, blas_threads, early_stopping)
 
     def _train(self, x, y, epochs, batch_size, validation_data, seed, control, shuffle,
-               blas_threads):
+               blas_threads, early_stopping):
         optimizer = self.optimizer
         base = optimizer.learning_rate
         if self.lr_schedule == "cosine" and not isinstance(base, _optimizers.LearningRateSchedule):
@@ -388,7 +396,7 @@ class Sequential:
                 _optimizers.CosineDecay(base, steps), optimizer.iterations)
         try:
             yield from run_training(self, x, y, epochs, batch_size, validation_data, seed,
-                                    control, shuffle, blas_threads)
+                                    control, shuffle, blas_threads, early_stopping)
         finally:
             optimizer.learning_rate = base
 

@@ -95,7 +95,7 @@ class Run:
         return self.model.train(
             self.x_train, self.y_train, epochs=config.epochs, batch_size=config.batch_size,
             validation_data=self.validation, seed=config.seed, control=control,
-            blas_threads=blas_threads,
+            blas_threads=blas_threads, early_stopping=config.early_stopping_rule(),
         )
 
 

@@ -13,6 +13,7 @@ from typing import Union
 
 from dense_studio.engine import activations as _activations
 from dense_studio.engine import optimizers as _optimizers
+from dense_studio.engine.early_stopping import MONITORS, EarlyStoppingRule
 from dense_studio.errors import ConfigError
 
 # The names come from the engine's registries, which own them.
@@ -137,6 +138,14 @@ class TrainingConfig:
     # tf.keras's plain behaviour. Added after the first settings files: a file without the
     # key was trained with a constant rate, so from_dict reads it as "constant".
     lr_schedule: str = "cosine"
+    # Early stopping (Keras's EarlyStopping): None is off. Otherwise stop after that many
+    # epochs in a row in which `monitor` did not improve by more than min_delta; with
+    # restore_best_weights the model ends with the best epoch's weights. Added later: a
+    # file without these keys was trained without early stopping (the defaults mean that).
+    early_stopping_patience: int | None = None
+    monitor: str = "val_loss"
+    min_delta: float = 0.0
+    restore_best_weights: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
@@ -161,6 +170,30 @@ class TrainingConfig:
             )
         object.__setattr__(self, "learning_rate", float(self.learning_rate))
         object.__setattr__(self, "validation_split", float(self.validation_split))
+        self._check_early_stopping()
+
+    def _check_early_stopping(self) -> None:
+        if self.monitor not in MONITORS:
+            raise ConfigError(
+                f"unknown monitor {self.monitor!r} (choose from {', '.join(MONITORS)})")
+        _check_number("min_delta", self.min_delta, low=0.0, high=1e6)
+        object.__setattr__(self, "min_delta", float(self.min_delta))
+        if not isinstance(self.restore_best_weights, bool):
+            raise ConfigError(
+                f"restore_best_weights must be true or false, not {self.restore_best_weights!r}")
+        if self.early_stopping_patience is None:
+            return
+        _check_int("early-stopping patience", self.early_stopping_patience, 0, MAX_EPOCHS)
+        if self.validation_split == 0:
+            raise ConfigError(
+                f"early stopping monitors {self.monitor}: it needs a validation split")
+
+    def early_stopping_rule(self) -> EarlyStoppingRule | None:
+        """A fresh rule for one run (None when early stopping is off)."""
+        if self.early_stopping_patience is None:
+            return None
+        return EarlyStoppingRule(self.early_stopping_patience, self.monitor, self.min_delta,
+                                 self.restore_best_weights)
 
     def replace(self, **changes) -> "TrainingConfig":
         return replace(self, **changes)
@@ -190,7 +223,8 @@ class TrainingConfig:
 
 
 # Keys added later, with the value that a file written before them implies.
-_LEGACY_VALUES = {"lr_schedule": "constant"}
+_LEGACY_VALUES = {"lr_schedule": "constant", "early_stopping_patience": None,
+                  "monitor": "val_loss", "min_delta": 0.0, "restore_best_weights": True}
 _OPTIONAL_KEYS = frozenset(_LEGACY_VALUES)
 
 

@@ -27,6 +27,9 @@ always still there. When a batch loss is NaN or infinite, those weights -- which
 finite loss one step earlier -- become the model's weights again, the optimizer state
 (which holds the runaway steps) is reset, and the run ends with status ``"diverged"``. The
 check is a single ``math.isfinite`` per batch; the final weights are checked once more.
+
+Early stopping (``early_stopping.py``, Keras's rules) is checked once per epoch, after
+validation; the best epoch's weights are one copy into a buffer made once per run.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from dense_studio.engine.events import (
     TrainingEnd,
 )
 from dense_studio.engine import fast
+from dense_studio.engine.early_stopping import EarlyStoppingRule
 from dense_studio.engine.plan import BatchPlan, evaluate_arrays
 
 # A diverging run overflows (inf, then NaN) before the loss check sees it; that case is
@@ -103,12 +107,13 @@ def run_training(
     control: Optional[TrainingControl] = None,
     shuffle: bool = True,
     blas_threads: Optional[int] = None,
+    early_stopping: Optional[EarlyStoppingRule] = None,
 ) -> Iterator[Event]:
     """See ``Sequential.train``. ``x``/``y`` are already validated and converted."""
     limiter = _blas_limit(blas_threads)
     try:
         yield from _run(model, x, y, epochs, batch_size, validation_data, seed, control,
-                        shuffle)
+                        shuffle, early_stopping)
     finally:
         if limiter is not None:
             limiter.restore_original_limits()
@@ -128,7 +133,8 @@ def _what(loss: float) -> str:
     return "NaN" if math.isnan(loss) else "infinite"
 
 
-def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffle):
+def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffle,
+         early_stopping):
     n = len(x)
     batch_size = min(batch_size, n)
     batches = -(-n // batch_size)
@@ -154,6 +160,7 @@ def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffl
     samples_seen = 0
     epochs_done = 0
     status, what = "finished", ""
+    stopped_early = False
     last_batch = None
 
     def diverge(loss: float) -> str:
@@ -224,6 +231,11 @@ def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffl
             history["val_accuracy"].append(val_accuracy)
         yield EpochEnd(epoch, epochs, epoch_loss, epoch_accuracy, val_loss, val_accuracy,
                        seconds, stats.seen / max(seconds, 1e-9))
+        # Once per epoch, after validation: no cost per batch.
+        if early_stopping is not None and early_stopping.epoch_end(
+                epoch, val_loss, val_accuracy, store.current):
+            stopped_early = True
+            break
 
     if status != "diverged" and last_batch is not None:
         # The last update has not been seen by a loss yet: check it on the last batch.
@@ -233,10 +245,16 @@ def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffl
         loss_sum = batch_loss(plan, regularized)
         if not math.isfinite(loss_sum):
             what, status = diverge(loss_sum), "diverged"
+    best_epoch = None if early_stopping is None else early_stopping.best_epoch
+    if status != "diverged" and early_stopping is not None:
+        early_stopping.restore(store.current)  # Keras restores on any end but a crash
     if status == "diverged":
         message = DIVERGED_MESSAGE.format(what=what)
     elif status == "stopped":
         message = f"training stopped after {epochs_done} of {epochs} epochs"
+    elif stopped_early:
+        message = (f"stopped early after {epochs_done} of {epochs} epochs: "
+                   f"{early_stopping.monitor} best at epoch {best_epoch + 1}")
     else:
         message = f"training finished: {epochs} epoch{'s' if epochs != 1 else ''}"
-    yield TrainingEnd(status, message, history, epochs_done)
+    yield TrainingEnd(status, message, history, epochs_done, best_epoch, stopped_early)

@@ -13,6 +13,7 @@ import operator
 import sys
 import warnings
 
+from dense_studio.engine.early_stopping import improves
 from dense_studio.errors import ConfigError
 from dense_studio.keras._unsupported import module_getattr
 from dense_studio.keras.metrics import ACCURACY_NAMES
@@ -196,7 +197,8 @@ class EarlyStopping(Callback):
         return getattr(self.model, "metric_names", ACCURACY_NAMES)
 
     def _is_improvement(self, value, reference) -> bool:
-        return reference is None or self.monitor_op(value - self.min_delta, reference)
+        mode = "min" if self.monitor_op is operator.lt else "max"
+        return improves(value, reference, self.min_delta, mode)  # the engine's rule
 
     def on_train_begin(self, logs=None):
         self.wait = self.stopped_epoch = self.best_epoch = 0

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from dense_studio import __version__
-from dense_studio.cli import LR_SCHEDULE_CHOICES, OPTIMIZER_CHOICES, main
+from dense_studio.cli import LR_SCHEDULE_CHOICES, MONITOR_CHOICES, OPTIMIZER_CHOICES, main
 
 
 def run(capsys, *argv):
@@ -43,7 +43,8 @@ def test_train_help_names_every_option(capsys):
     assert code == 0
     for option in ("--dataset", "--layers", "--epochs", "--batch-size", "--optimizer",
                    "--learning-rate", "--validation-split", "--seed", "--output", "--json",
-                   "--preset", "--lr-schedule"):
+                   "--preset", "--lr-schedule", "--early-stopping", "--monitor",
+                   "--min-delta"):
         assert option in out
 
 
@@ -53,8 +54,9 @@ def test_version(capsys):
 
 
 def test_choices_are_the_engines_and_help_loads_no_engine(capsys):
-    from dense_studio.engine.spec import LR_SCHEDULES, OPTIMIZERS
+    from dense_studio.engine.spec import LR_SCHEDULES, MONITORS, OPTIMIZERS
 
+    assert tuple(MONITOR_CHOICES) == tuple(MONITORS) == ("val_loss", "val_accuracy")
     assert tuple(OPTIMIZER_CHOICES) == tuple(OPTIMIZERS)
     assert tuple(LR_SCHEDULE_CHOICES) == tuple(LR_SCHEDULES)
     code = ("import sys; from dense_studio.cli import main; main(['--help']); "

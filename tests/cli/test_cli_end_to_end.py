@@ -62,7 +62,8 @@ def test_train_json_prints_exactly_the_documented_fields(trained):
     assert all(isinstance(v, (int, float)) and math.isfinite(v) for v in epoch.values())
     assert 0.85 < epoch["accuracy"] <= 1 and 0.85 < epoch["val_accuracy"] <= 1
     assert epoch["samples_per_second"] > 0 and epoch["seconds"] > 0
-    assert list(test) == ["test_loss", "test_accuracy"]
+    assert list(test) == ["test_loss", "test_accuracy", "best_epoch", "stopped_early"]
+    assert test["best_epoch"] is None and test["stopped_early"] is False  # no early stopping
     assert test["test_accuracy"] > 0.9  # the reference net after one MNIST epoch: ~0.95
     # stdout is pure JSON; the remark about saving goes to stderr.
     assert "Saved model" in trained["err"]

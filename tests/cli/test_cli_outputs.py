@@ -3,37 +3,14 @@ replaces a file. Each test failed before the fix it guards (issue 7)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 
 import pytest
 
-from dense_studio.cli import main
 from dense_studio.engine.model import Sequential
 from dense_studio.files.model_file import load_model
 
-
-def run_main(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue(), err.getvalue()
-
-
-def one_error_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
-
-
-@pytest.fixture
-def no_training(monkeypatch):
-    """Training must not start: any call to the engine's training loop fails the test."""
-    def train(*args, **kwargs):
-        raise AssertionError("training started before the output was checked")
-
-    monkeypatch.setattr(Sequential, "train", train)
+from cli_helpers import no_training, one_error_line, run_main  # noqa: F401 (a fixture)
 
 
 def refused(*argv) -> str:
