@@ -21,7 +21,7 @@ from dense_studio.engine.describe import format_bytes
 from dense_studio.engine.early_stopping import EarlyStoppingRule
 from dense_studio.engine.events import Event, TrainingControl, TrainingDiverged, TrainingEnd
 from dense_studio.engine.layers import Dense, Dropout, Flatten, Layer
-from dense_studio.engine.parameters import ParameterStore
+from dense_studio.engine.parameters import ParameterStore, all_finite
 from dense_studio.engine.plan import BatchPlan, chunks, evaluate_arrays
 from dense_studio.engine.spec import LR_SCHEDULES, MAX_SEED
 from dense_studio.engine.training import run_training
@@ -333,7 +333,7 @@ class Sequential:
                 raise ConfigError(
                     f"{name}.{attr} must have shape {view.shape}, not {tuple(value.shape)}"
                 )
-            if value.dtype.kind not in "fiu" or not _all_finite(value):
+            if value.dtype.kind not in "fiu" or not all_finite(value):
                 raise ConfigError(f"{name}.{attr} must be finite numbers")
             checked.append(value)
         for (_, _, view), value in zip(targets, checked):
@@ -418,12 +418,6 @@ class Sequential:
 
     def __repr__(self) -> str:
         return f"<Sequential {self.name!r} layers={[layer.name for layer in self.layers]}>"
-
-
-def _all_finite(array: np.ndarray, block: int = 1 << 18) -> bool:
-    """``np.isfinite(array).all()`` a block at a time: no boolean copy of a large array."""
-    flat = array.reshape(-1)
-    return all(np.isfinite(flat[i:i + block]).all() for i in range(0, flat.size, block))
 
 
 def _check_count(name: str, value) -> None:

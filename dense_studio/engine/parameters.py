@@ -122,3 +122,10 @@ class ParameterStore:
     def nbytes(self) -> int:
         """Bytes of the weight buffers and the gradient."""
         return sum(b.nbytes for b in self._buffers) + (0 if self.grad is None else self.grad.nbytes)
+
+
+def all_finite(array: np.ndarray, block: int = 1 << 18) -> bool:
+    """``np.isfinite(array).all()`` a block at a time: no boolean copy of a large array
+    (weights set on a model, weights read from a file)."""
+    flat = array.reshape(-1)
+    return all(np.isfinite(flat[i:i + block]).all() for i in range(0, flat.size, block))

@@ -27,6 +27,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from dense_studio import __version__
+from dense_studio.engine.parameters import all_finite
 from dense_studio.engine.spec import DenseSpec, TrainingConfig, layer_to_dict
 from dense_studio.data.catalog import CUSTOM_DATASET, normalize_dataset_name
 from dense_studio.data.untrusted import UnreadableFile, open_regular_file
@@ -257,13 +258,6 @@ def checked_header(archive: NpzReader, name: str, dtype: np.dtype, shape):
             f"weight array {label} has shape {header.shape}, the layers need {tuple(shape)}"[:160]
         )
     return header
-
-
-def all_finite(array: np.ndarray) -> bool:
-    """``np.isfinite(array).all()`` a block at a time (no boolean copy of a large array)."""
-    flat = array.reshape(-1)
-    step = 1 << 18
-    return all(np.isfinite(flat[i:i + step]).all() for i in range(0, flat.size, step))
 
 
 class _BadNumber(ValueError):

@@ -29,11 +29,11 @@ from dense_studio import __version__
 from dense_studio.engine.spec import MAX_EPOCHS, TrainingConfig
 from dense_studio.engine.training import EpochEnd
 from dense_studio.errors import ConfigError, ModelFileError
+from dense_studio.engine.parameters import all_finite
 from dense_studio.files import model_file
 from dense_studio.files.model_file import (  # the model files' own checks, reused
     FORMAT as MODEL_FORMAT,
     LoadedModel,
-    all_finite,
     architecture_of,
     atomic_write,
     check_dataset_name,

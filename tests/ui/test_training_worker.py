@@ -248,16 +248,20 @@ class FakeFastPath:
         return True
 
 
+def one_small_run(model, x, y) -> list:
+    """What the worker yields for one epoch of 64 samples."""
+    return list(throttled_training(events(model, x[:64], y[:64], epochs=1, batch_size=32),
+                                   model, clock=FakeClock()))
+
+
 def test_cached_kernels_are_loaded_in_the_worker_before_the_first_batch(monkeypatch, data):
     x, y = data
     fake = FakeFastPath(monkeypatch, cached=True)
     model = small_model()
-    items = list(throttled_training(events(model, x[:64], y[:64], epochs=1, batch_size=32),
-                                    model, clock=FakeClock()))
+    items = one_small_run(model, x, y)
     assert [type(item).__name__ for item in items[:3]] == ["Preparing", "Preparing", "BatchProgress"]
     assert [item.done for item in items[:2]] == [False, True] and fake.loads == 1
-    again = list(throttled_training(events(model, x[:64], y[:64], epochs=1, batch_size=32),
-                                    model, clock=FakeClock()))
+    again = one_small_run(model, x, y)
     assert not any(type(item).__name__ == "Preparing" for item in again)  # once per process
 
 
@@ -265,8 +269,7 @@ def test_no_preparing_state_without_cached_kernels(monkeypatch, data):
     x, y = data
     fake = FakeFastPath(monkeypatch, cached=False)
     model = small_model()
-    items = list(throttled_training(events(model, x[:64], y[:64], epochs=1, batch_size=32),
-                                    model, clock=FakeClock()))
+    items = one_small_run(model, x, y)
     assert type(items[0]).__name__ == "BatchProgress" and fake.loads == 0
 
 
