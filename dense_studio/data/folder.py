@@ -28,7 +28,8 @@ import numpy as np
 from dense_studio.data.catalog import FOLDER_PREFIX, Dataset, style_for
 from dense_studio.errors import DatasetError, ImageError
 
-__all__ = ["load_folder", "read_folder", "report_for", "skipped_note", "FolderReport", "IMAGE_SUFFIXES", "MAX_FILES", "MAX_FILE_BYTES",
+__all__ = ["load_folder", "read_folder", "report_for", "skipped_note", "export_images",
+           "folder_name_for", "FolderReport", "IMAGE_SUFFIXES", "MAX_FILES", "MAX_FILE_BYTES",
            "MAX_TOTAL_PIXELS", "MAX_CLASSES", "TEST_SHARE"]
 
 #: File name endings of the formats ``read_image`` decodes (others are not images to us).
@@ -201,3 +202,35 @@ def _split(x: np.ndarray, y: np.ndarray):
         count = int(round(TEST_SHARE * len(members))) or (1 if len(members) >= 2 else 0)
         test[rng.choice(members, size=count, replace=False)] = True
     return x[~test], y[~test], x[test], y[test]
+
+
+# --------------------------------------------------------------------------- writing
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def folder_name_for(class_name: str) -> str:
+    """A class's sub-folder name: its name with what no file system allows replaced
+    ("T-shirt/top" becomes "T-shirt-top")."""
+    name = _UNSAFE_IN_NAMES.sub("-", class_name).strip(" .")
+    return name or "class"
+
+
+def export_images(root, images: np.ndarray, labels: np.ndarray, class_names) -> int:
+    """Write each 28×28 image (float 0…1) as ``root/<class name>/drawing-N.png``, so that
+    ``folder:root`` reads them back; files already there are kept (the next free N is
+    used). The number of files written."""
+    from PIL import Image  # Pillow: only when writing
+
+    root = Path(root)
+    written = 0
+    for image, label in zip(images, labels):
+        folder = root / folder_name_for(str(class_names[int(label)]))
+        folder.mkdir(parents=True, exist_ok=True)
+        number = 1
+        while (path := folder / f"drawing-{number:04d}.png").exists():
+            number += 1
+        pixels = np.clip(np.rint(np.asarray(image, np.float32) * 255), 0, 255).astype(np.uint8)
+        Image.fromarray(pixels).save(path, "PNG")
+        written += 1
+    return written
