@@ -76,7 +76,8 @@ def skipped_note(dataset: Dataset) -> str:
     report = report_for(dataset.name)
     if report is None or not report.skipped:
         return ""
-    return f" ({report.skipped:,} files skipped, first {report.first_problem})"
+    files = "file" if report.skipped == 1 else "files"
+    return f" ({report.skipped:,} {files} skipped, first {report.first_problem})"
 
 
 def read_folder(name: str) -> tuple[Dataset, FolderReport]:

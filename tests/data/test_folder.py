@@ -155,7 +155,7 @@ def test_train_on_a_folder_from_the_command_line(tmp_path, mnist):
     code, out, err = run_main("train", "--dataset", f"folder:{root}", "--epochs", "3",
                               "--batch-size", "8", "--layers", "32:relu", "--output", model)
     assert code == 0, err
-    assert "Training on cli: 24 images (1 files skipped, first" in out
+    assert "Training on cli: 24 images (1 file skipped, first" in out
     code, out, err = run_main("evaluate", model, "--json")
     assert code == 0, err
     result = json.loads(out.strip().splitlines()[-1])

@@ -173,7 +173,7 @@ def test_export_and_import_an_image_folder(qtbot, window, tmp_path):
     assert window.datasetCombo.currentText() == "Folder: mine"
     qtbot.waitUntil(lambda: "Imported mine" in window.statusBar().currentMessage(), timeout=5000)
     message = window.statusBar().currentMessage()
-    assert "1 files skipped" in message and "broken.png" in message
+    assert "1 file skipped" in message and "broken.png" in message
     assert session.dataset.num_classes == len({d.label for d in session.drawings})
     assert not window.drawings.import_folder('bad"name')
     assert "no quotes" in window.last_error
@@ -183,10 +183,10 @@ def test_the_tab_and_the_button_follow_the_language(qtbot, window, qapp):
     panel, tabs = window.drawings.panel, window.centerTabs
     i18n.apply_language(qapp, "zh_TW")
     try:
-        assert tabs.tabText(tabs.indexOf(panel)) == "我的繪圖"
+        qtbot.waitUntil(lambda: tabs.tabText(tabs.indexOf(panel)) == "我的繪圖", timeout=3000)
         assert window.drawings.addButton.text() == "加入我的繪圖，類別為…"
         assert panel.evaluateButton.text() == "用我的繪圖評估"
-        assert "T 恤/上衣" in panel.keysLabel.text()
+        assert "0 T恤/上衣 · 1 褲子" in panel.keysLabel.text()
     finally:
         i18n.apply_language(qapp, "en")
-    assert tabs.tabText(tabs.indexOf(panel)) == "My drawings"
+    qtbot.waitUntil(lambda: tabs.tabText(tabs.indexOf(panel)) == "My drawings", timeout=3000)

@@ -137,8 +137,8 @@ class DrawingsController(QObject):
         except DenseStudioError as error:
             self._window.notices.status(str(error))
             return len(session.drawings)
-        self._window.notices.status(fill(self.tr("Added to my drawings as %1 (%2 drawings)."),
-                                         self._label_text(label), count))
+        self._window.notices.status(fill(self.tr("Added to my drawings as %1 (%n drawing(s)).",
+                                                 "", count), self._label_text(label)))
         return count
 
     def _key_add(self, label: int) -> None:
@@ -291,8 +291,8 @@ class DrawingsController(QObject):
             self._window.notices.error(self.tr("Export my drawings"),
                                        f"{folder}: {error.strerror or one_line(error)}")
             return 0
-        self._window.notices.status(fill(self.tr("Exported %1 drawings to %2."),
-                                         format_count(written), folder))
+        self._window.notices.status(fill(self.tr("Exported %n drawing(s) to %1.", "", written),
+                                         folder))
         return written
 
     def import_folder_dialog(self) -> None:
@@ -338,6 +338,6 @@ class DrawingsController(QObject):
                     dataset.title, format_count(len(dataset.x_train)),
                     format_count(len(dataset.x_test)), dataset.num_classes)
         if report.skipped:
-            text += " " + fill(self.tr("%1 files skipped (first: %2)."),
-                               format_count(report.skipped), report.first_problem)
+            text += " " + fill(self.tr("%n file(s) skipped (first: %1).", "", report.skipped),
+                               report.first_problem)
         self._window.notices.status(text)

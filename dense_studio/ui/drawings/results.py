@@ -88,8 +88,8 @@ class DrawingsResults(Retranslating, QWidget):
         text = fill(self.tr("<b>%1 %</b> of my drawings right (%2 of %3)."),
                     format_percent(score.accuracy), score.right, score.count)
         if score.left_out:
-            text += " " + fill(self.tr("%1 drawings of other classes are left out."),
-                               score.left_out)
+            text += " " + self.tr("%n drawing(s) of other classes left out.", "",
+                                  score.left_out)
         self.summaryLabel.setText(text)
 
     def _show_fine_tune(self) -> None:
@@ -113,7 +113,7 @@ class DrawingsResults(Retranslating, QWidget):
         table.setColumnCount(len(shown))
         names = [self._label_text(int(c)) for c in shown]
         table.setVerticalHeaderLabels([fill(self.tr("drawn %1"), n) for n in names])
-        table.setHorizontalHeaderLabels([fill(self.tr("→ %1"), n) for n in names])
+        table.setHorizontalHeaderLabels([fill(self.tr("taken for %1"), n) for n in names])
         peak = max(1, int(confusion.max()))
         for r, true in enumerate(shown):
             for c, guess in enumerate(shown):
