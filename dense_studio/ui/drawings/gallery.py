@@ -11,8 +11,9 @@ from dense_studio.ui.names import name_widget
 
 __all__ = ["DrawingsGallery", "THUMBNAIL"]
 
-#: Thumbnail side in pixels: each of the 28 model pixels as a 3×3 square.
-THUMBNAIL = 84
+#: Thumbnail side in pixels: each of the 28 model pixels as a 2×2 square.
+_SCALE = 2
+THUMBNAIL = 28 * _SCALE
 
 
 class DrawingsGallery(QListWidget):
@@ -27,7 +28,8 @@ class DrawingsGallery(QListWidget):
         name_widget(self, "drawingsGallery", self.tr("My drawings, with their labels"))
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.setGridSize(QSize(THUMBNAIL + 36, THUMBNAIL + 40))
+        self.setGridSize(QSize(THUMBNAIL + 40, THUMBNAIL + 38))
+        self.setMinimumHeight(THUMBNAIL + 44)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setWordWrap(True)
@@ -64,7 +66,7 @@ class DrawingsGallery(QListWidget):
 
 def _icon(image: np.ndarray) -> QIcon:
     pixels = np.ascontiguousarray(np.clip(np.rint(image * 255), 0, 255).astype(np.uint8))
-    big = np.kron(pixels, np.ones((3, 3), np.uint8))  # crisp squares, like the preview
+    big = np.kron(pixels, np.ones((_SCALE, _SCALE), np.uint8))  # crisp squares, like the preview
     side = big.shape[0]
     qimage = QImage(big.data, side, side, side, QImage.Format.Format_Grayscale8).copy()
     return QIcon(QPixmap.fromImage(qimage))

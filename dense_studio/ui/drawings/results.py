@@ -42,17 +42,21 @@ class DrawingsResults(Retranslating, QWidget):
         self.confusionTable.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.confusionTable.hide()
+        self.tableCaption = QLabel()
+        self.tableCaption.setWordWrap(True)
+        self.tableCaption.hide()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.summaryLabel)
         box.addWidget(self.fineTuneLabel)
+        box.addWidget(self.tableCaption)
         box.addWidget(self.confusionTable, 1)
         self._score = self._label_text = None
         self._fine_tune: tuple | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.confusionTable.setToolTip(self.tr(
+        self.tableCaption.setText(self.tr(
             "Each row is the class you gave a drawing, each column the network's answer; "
             "the diagonal counts the right answers."))
         self._show_summary()
@@ -63,6 +67,7 @@ class DrawingsResults(Retranslating, QWidget):
     def clear(self) -> None:
         self._score = self._fine_tune = None
         self.confusionTable.hide()
+        self.tableCaption.hide()
         self._show_summary()
         self._show_fine_tune()
 
@@ -111,9 +116,13 @@ class DrawingsResults(Retranslating, QWidget):
         shown = np.flatnonzero(confusion.sum(axis=0) + confusion.sum(axis=1))
         table.setRowCount(len(shown))
         table.setColumnCount(len(shown))
+        # Rows name the class in full; columns, to stay narrow, by its number.
         names = [self._label_text(int(c)) for c in shown]
-        table.setVerticalHeaderLabels([fill(self.tr("drawn %1"), n) for n in names])
-        table.setHorizontalHeaderLabels([fill(self.tr("taken for %1"), n) for n in names])
+        table.setVerticalHeaderLabels([n if n == str(c) else f"{c} {n}"
+                                       for c, n in zip(shown, names)])
+        table.setHorizontalHeaderLabels([str(c) for c in shown])
+        for column, name in enumerate(names):
+            table.horizontalHeaderItem(column).setToolTip(fill(self.tr("taken for %1"), name))
         peak = max(1, int(confusion.max()))
         for r, true in enumerate(shown):
             for c, guess in enumerate(shown):
@@ -126,3 +135,4 @@ class DrawingsResults(Retranslating, QWidget):
                     item.setBackground(QBrush(colour))
                 table.setItem(r, c, item)
         table.setVisible(len(shown) > 0)
+        self.tableCaption.setVisible(len(shown) > 0)
