@@ -100,6 +100,10 @@ class DrawingsPanel(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.gallery.setToolTip(self.tr(
+            "Click a drawing to put it on the canvas; select some to relabel or delete them"))
+        self.relabelCombo.setToolTip(self.tr("The class to give the selected drawings"))
+        self.progressBar.setToolTip(self.tr("How far fine-tuning has got"))
         self._relabel_label.setText(self.tr("Label"))
         self.relabelButton.setText(self.tr("Relabel"))
         self.relabelButton.setToolTip(self.tr("Give the selected drawings the class chosen beside"))

@@ -59,6 +59,9 @@ class DrawingsResults(Retranslating, QWidget):
         self.tableCaption.setText(self.tr(
             "Each row is the class you gave a drawing, each column the network's answer; "
             "the diagonal counts the right answers."))
+        self.confusionTable.setToolTip(self.tableCaption.text())
+        self.confusionTable.horizontalHeader().setToolTip(self.tr("The network's answer"))
+        self.confusionTable.verticalHeader().setToolTip(self.tr("The class you gave"))
         self._show_summary()
         self._show_fine_tune()
         if self._score is not None:
