@@ -28,7 +28,7 @@ class DrawingsGallery(QListWidget):
         name_widget(self, "drawingsGallery", self.tr("My drawings, with their labels"))
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.setGridSize(QSize(THUMBNAIL + 40, THUMBNAIL + 38))
+        self.setGridSize(QSize(THUMBNAIL + 52, THUMBNAIL + 38))  # "Ankle boot" fits
         self.setMinimumHeight(THUMBNAIL + 44)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)

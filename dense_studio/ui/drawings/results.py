@@ -51,6 +51,7 @@ class DrawingsResults(Retranslating, QWidget):
         box.addWidget(self.fineTuneLabel)
         box.addWidget(self.tableCaption)
         box.addWidget(self.confusionTable, 1)
+        box.addStretch()  # the texts stay at the top while there is no table
         self._score = self._label_text = None
         self._fine_tune: tuple | None = None
         self.retranslate()
