@@ -101,7 +101,7 @@ def main() -> int:
     after = np.mean([r[1] for r in rows], axis=0)
     print(_row("mean", before, after, float(np.mean([r[2] for r in rows]))))
     drop = max(r[0][3] - r[1][3] for r in rows)
-    print(f"\nlargest MNIST test accuracy drop in a round: {100 * drop:+.2f} points "
+    print(f"\nlargest fall of MNIST test accuracy in a round: {100 * drop:.2f} points "
           f"({'within' if drop <= 0.01 else 'MORE than'} the 1-point limit)")
     return 0 if drop <= 0.01 else 1
 
