@@ -85,7 +85,7 @@ def main() -> int:
         session.model.update(epochs_trained=epochs_trained)
         session.drawings.replace_all([])
         for image, label in zip(mine, labels):
-            session.drawings.add(image, int(label))
+            session.drawings.add(image, int(label), session.dataset_name)
         sets = [(held_out, labels), (mine, labels), (usual, labels),
                 (mnist.x_test, mnist.y_test)]
         before = [accuracy(x, y) for x, y in sets]

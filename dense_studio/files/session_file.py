@@ -70,7 +70,7 @@ MAX_DRAWINGS = 5000
 
 _META_KEYS = frozenset({"format", "version", "created_by", "config", "model", "runs", "canvas"})
 _OPTIONAL_META_KEYS = frozenset({"drawings"})
-_DRAWINGS_KEYS = frozenset({"labels", "added_at"})
+_DRAWINGS_KEYS = frozenset({"labels", "datasets", "added_at"})
 _RUN_KEYS = frozenset({"id", "name", "config", "initial_epoch", "status", "message",
                        "started_at", "seconds", "batches_per_epoch", "batch_rows", "epochs",
                        "metrics"})
@@ -131,10 +131,12 @@ class RunData:
 @dataclass(frozen=True, eq=False)
 class Drawing:
     """One of the person's own drawings: the 28×28 input the network sees (float32 in
-    0…1, as the canvas preprocessed it), its class index ``label`` and when it was added."""
+    0…1, as the canvas preprocessed it), its class index ``label`` among the classes of
+    ``dataset`` (a "3" of MNIST is a dress in Fashion-MNIST) and when it was added."""
 
     image: np.ndarray
     label: int
+    dataset: str
     added_at: float = 0.0
 
 
@@ -209,7 +211,8 @@ def _run_meta(run: RunData, rows: int) -> dict:
 
 
 def _drawings_meta(drawings) -> dict:
-    return {"labels": [d.label for d in drawings], "added_at": [d.added_at for d in drawings]}
+    return {"labels": [d.label for d in drawings], "datasets": [d.dataset for d in drawings],
+            "added_at": [d.added_at for d in drawings]}
 
 
 def _source_meta(source: InputSource) -> dict:
@@ -311,10 +314,18 @@ def _check_drawings(drawings: Any) -> int:
     """Validate the drawings' description; how many drawings the array holds."""
     if not isinstance(drawings, dict) or set(drawings) != _DRAWINGS_KEYS:
         raise ModelFileError("has a bad description of its drawings")
-    labels, times = drawings["labels"], drawings["added_at"]
-    if not isinstance(labels, list) or not isinstance(times, list) \
-            or not 0 < len(labels) <= MAX_DRAWINGS or len(times) != len(labels):
-        raise ModelFileError(f"its drawings must be 1 to {MAX_DRAWINGS} labels with a time each")
+    labels, datasets, times = drawings["labels"], drawings["datasets"], drawings["added_at"]
+    if not all(isinstance(part, list) for part in (labels, datasets, times)) \
+            or not 0 < len(labels) <= MAX_DRAWINGS or not len(times) == len(datasets) == len(labels):
+        raise ModelFileError(f"its drawings must be 1 to {MAX_DRAWINGS} labels with a dataset "
+                             "and a time each")
+    if not all(isinstance(name, str) for name in datasets):
+        raise ModelFileError("its drawings have a bad dataset name")
+    for name in set(datasets):
+        try:
+            check_dataset_name(name)
+        except ModelFileError as error:
+            raise ModelFileError(f"its drawings {error}"[:300]) from None
     if not all(_whole(label, 0, model_file.MAX_CLASSES - 1) for label in labels):
         raise ModelFileError("its drawings have a bad label (a class index is expected)")
     if not all(_real(when, 0, 10**11) for when in times):
@@ -404,8 +415,11 @@ def _build(meta: dict, arrays: dict, path: Path) -> SessionData:
     drawings = ()
     if "drawings" in meta:
         _check_canvas(arrays["drawings"], "drawings")
-        drawings = tuple(Drawing(image, label, float(when)) for image, label, when in zip(
-            arrays["drawings"], meta["drawings"]["labels"], meta["drawings"]["added_at"]))
+        part = meta["drawings"]
+        drawings = tuple(Drawing(image, label, dataset, float(when))
+                         for image, label, dataset, when in zip(
+                             arrays["drawings"], part["labels"], part["datasets"],
+                             part["added_at"]))
     return SessionData(TrainingConfig.from_dict(meta["config"]), model, runs, canvas, source,
                        path, drawings)
 

@@ -20,6 +20,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from dense_studio.data.catalog import normalize_dataset_name
 from dense_studio.errors import ConfigError
 from dense_studio.files.model_file import MAX_CLASSES
 from dense_studio.files.session_file import CANVAS_SHAPE, MAX_DRAWINGS, Drawing
@@ -60,17 +61,20 @@ class Drawings:
     def __getitem__(self, index: int) -> Drawing:
         return self._items[self._index(index)]
 
-    def add(self, image: np.ndarray, label: int) -> int:
-        """Keep ``image`` (28×28, values 0…1) as class ``label``; the count after adding."""
+    def add(self, image: np.ndarray, label: int, dataset: str) -> int:
+        """Keep ``image`` (28×28, values 0…1) as class ``label`` of ``dataset``; the count
+        after adding."""
         if len(self._items) >= MAX_DRAWINGS:
             raise ConfigError(f"a session keeps at most {MAX_DRAWINGS} drawings")
-        self._items.append(Drawing(_checked_image(image), _checked_label(label), self._clock()))
+        self._items.append(Drawing(_checked_image(image), _checked_label(label),
+                                   normalize_dataset_name(dataset), self._clock()))
         self.changed()
         return len(self._items)
 
     def relabel(self, index: int, label: int) -> None:
         old = self._items[self._index(index)]
-        self._items[self._index(index)] = Drawing(old.image, _checked_label(label), old.added_at)
+        self._items[self._index(index)] = Drawing(old.image, _checked_label(label), old.dataset,
+                                                  old.added_at)
         self.changed()
 
     def remove(self, index: int) -> None:
@@ -79,8 +83,8 @@ class Drawings:
 
     def replace_all(self, drawings) -> None:
         """The drawings read from a file (not announced: the caller announces once)."""
-        self._items = [Drawing(_checked_image(d.image), _checked_label(d.label), d.added_at)
-                       for d in drawings]
+        self._items = [Drawing(_checked_image(d.image), _checked_label(d.label),
+                               normalize_dataset_name(d.dataset), d.added_at) for d in drawings]
 
     def changed(self) -> None:
         self.events.drawings(self.items)
@@ -92,6 +96,10 @@ class Drawings:
             images[i] = drawing.image
         return images, np.array([d.label for d in self._items], np.int64)
 
+    def of_dataset(self, dataset: str) -> np.ndarray:
+        """Which drawings are labelled with ``dataset``'s classes (a bool per drawing)."""
+        return np.array([d.dataset == dataset for d in self._items], bool)
+
     def _index(self, index) -> int:
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
                 or not 0 <= index < len(self._items):
@@ -101,9 +109,9 @@ class Drawings:
 
 @dataclass(frozen=True)
 class DrawingsScore:
-    """How a model does on the drawings it can be asked about (labels below its number of
-    classes): ``right`` of ``count``, ``confusion[true, predicted]`` counts, ``predicted``
-    per drawing (-1 for one left out), and ``left_out``, drawings with other labels."""
+    """How a model does on the drawings it can be asked about (of its dataset, with labels
+    below its number of classes): ``right`` of ``count``, ``confusion[true, predicted]``
+    counts, ``predicted`` per drawing (-1 for one left out), and ``left_out``, the others."""
 
     count: int
     right: int
@@ -117,9 +125,12 @@ class DrawingsScore:
 
     @classmethod
     def of(cls, predict: Callable[[np.ndarray], np.ndarray], images: np.ndarray,
-           labels: np.ndarray, num_classes: int) -> "DrawingsScore":
-        """Score ``predict`` (images → class probabilities) on the labelled ``images``."""
+           labels: np.ndarray, num_classes: int, usable=None) -> "DrawingsScore":
+        """Score ``predict`` (images → class probabilities) on the labelled ``images``
+        (those that ``usable``, a bool per drawing, allows)."""
         fits = labels < num_classes
+        if usable is not None:
+            fits &= usable
         predicted = np.full(len(labels), -1, np.int64)
         if fits.any():
             predicted[fits] = np.argmax(predict(images[fits]), axis=1)

@@ -311,21 +311,22 @@ class Session:
         """Keep the input on the canvas as a drawing of class ``label``; the count after."""
         if self.canvas.image is None:
             raise ConfigError("the canvas is empty: draw something first")
-        return self.drawings.add(self.canvas.image, label)
+        return self.drawings.add(self.canvas.image, label, self._dataset_name)
 
     def score_drawings(self) -> DrawingsScore:
         """How the current weights (the predictor) do on the drawings."""
         if self.model.predictor is None:
             raise ConfigError("there is no network to evaluate yet")
         images, labels = self.drawings.arrays()
-        return DrawingsScore.of(self.model.predict, images, labels, len(self.class_names))
+        return DrawingsScore.of(self.model.predict, images, labels, len(self.class_names),
+                                self.drawings.of_dataset(self._dataset_name))
 
     def fine_tune_next_run(self, **plan) -> FineTune:
         """Make the next run (``start_run``) fine-tune the model on the training set plus
         the drawings that fit its classes (``plan``: FineTune's epochs, share …)."""
         self._require_idle()
         images, labels = self.drawings.arrays()
-        fits = labels < len(self.class_names)
+        fits = (labels < len(self.class_names)) & self.drawings.of_dataset(self._dataset_name)
         if not fits.any():
             raise ConfigError("there are no drawings of this dataset's classes to learn from")
         self._fine_tune = FineTune(images[fits], labels[fits], **plan)

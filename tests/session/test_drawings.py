@@ -24,13 +24,13 @@ def test_drawings_are_added_relabelled_and_removed_with_events(fashion):
     drawings = Drawings(clock=lambda: 42.0)
     seen = Recorder(drawings.events)
     image = fashion.x_test[0]
-    assert drawings.add(image, 9) == 1
-    assert drawings.add(fashion.x_test[1], 2) == 2
+    assert drawings.add(image, 9, "fashion_mnist") == 1
+    assert drawings.add(fashion.x_test[1], 2, "Fashion-MNIST") == 2
     drawings.relabel(0, 3)
     drawings.remove(1)
     assert [len(e.value) for e in seen.of("drawings")] == [1, 2, 2, 1]
     only = drawings[0]
-    assert only.label == 3 and only.added_at == 42.0
+    assert only.label == 3 and only.added_at == 42.0 and only.dataset == "fashion_mnist"
     np.testing.assert_array_equal(only.image, image)
     assert not only.image.flags.writeable  # a copy the caller cannot change behind our back
     images, labels = drawings.arrays()
@@ -48,7 +48,7 @@ def test_drawings_are_added_relabelled_and_removed_with_events(fashion):
 def test_bad_drawings_are_refused_in_one_line(image, label, fragment):
     drawings = Drawings()
     with pytest.raises(ConfigError, match=fragment):
-        drawings.add(image, label)
+        drawings.add(image, label, "mnist")
     assert len(drawings) == 0
     with pytest.raises(ConfigError, match="no drawing 0"):
         drawings.relabel(0, 1)
@@ -70,17 +70,19 @@ def test_scores_count_right_answers_and_leave_other_labels_out(small_session, fa
     session = small_session
     session.train()
     for i in range(30):
-        session.drawings.add(fashion.x_test[i], int(fashion.y_test[i]))
-    session.drawings.add(fashion.x_test[30], 12)  # no class 12 in Fashion-MNIST
+        session.drawings.add(fashion.x_test[i], int(fashion.y_test[i]), "fashion_mnist")
+    session.drawings.add(fashion.x_test[30], 12, "fashion_mnist")  # no class 12 there
+    session.drawings.add(fashion.x_test[31], 1, "mnist")  # a "1", not a trouser
     score = session.score_drawings()
     predicted = np.argmax(session.model.predict(fashion.x_test[:30]), axis=1)
-    assert score.count == 30 and score.left_out == 1
+    assert score.count == 30 and score.left_out == 2
     assert score.right == int((predicted == fashion.y_test[:30]).sum())
     assert score.accuracy == pytest.approx(score.right / 30)
     assert score.confusion.sum() == 30 and score.confusion.shape == (10, 10)
     for t, p in zip(fashion.y_test[:30], predicted):
         assert score.confusion[t, p] >= 1
-    assert score.predicted[-1] == -1 and score.predicted[:30].tolist() == predicted.tolist()
+    assert score.predicted[30:].tolist() == [-1, -1]
+    assert score.predicted[:30].tolist() == predicted.tolist()
 
 
 def test_an_empty_score_has_no_accuracy():
@@ -91,10 +93,11 @@ def test_an_empty_score_has_no_accuracy():
 def test_drawings_round_trip_through_the_session_file(small_session, fashion, tmp_path):
     session = small_session
     for i in (3, 4, 5):
-        session.drawings.add(fashion.x_test[i], i)
+        session.drawings.add(fashion.x_test[i], i, "fashion_mnist")
     path = session.save(tmp_path / "mine.dssession")
     data = read_session(path)
     assert [d.label for d in data.drawings] == [3, 4, 5]
+    assert {d.dataset for d in data.drawings} == {"fashion_mnist"}
     for drawing, i in zip(data.drawings, (3, 4, 5)):
         np.testing.assert_array_equal(drawing.image, fashion.x_test[i])
         assert drawing.added_at == 1_700_000_000.0
@@ -121,7 +124,7 @@ def with_drawings(tmp_path_factory, fashion):
     session = Session(train_limit=64)
     session.dataset_loaded(fashion)
     for i in range(4):
-        session.drawings.add(fashion.x_test[i], int(fashion.y_test[i]))
+        session.drawings.add(fashion.x_test[i], int(fashion.y_test[i]), "fashion_mnist")
     path = session.save(tmp_path_factory.mktemp("drawings") / "good.dssession")
     parts = members(path)
     meta = json.loads(np.load(io.BytesIO(parts["meta.npy"])).tobytes())
@@ -143,16 +146,22 @@ def _changed(meta, change):
 
 
 BAD_META = {
-    "labels-not-list": (lambda d: d.update(labels="0123"), "labels with a time"),
+    "labels-not-list": (lambda d: d.update(labels="0123"), "with a dataset and a time"),
     "label-negative": (lambda d: d["labels"].__setitem__(0, -1), "bad label"),
     "label-float": (lambda d: d["labels"].__setitem__(0, 1.5), "bad label"),
     "label-huge": (lambda d: d["labels"].__setitem__(0, 10**9), "bad label"),
-    "times-short": (lambda d: d["added_at"].pop(), "labels with a time"),
+    "times-short": (lambda d: d["added_at"].pop(), "with a dataset and a time"),
     "time-string": (lambda d: d["added_at"].__setitem__(0, "now"), "bad time"),
     "extra-key": (lambda d: d.update(script="rm -rf"), "bad description of its drawings"),
-    "more-labels-than-images": (lambda d: (d["labels"].append(1), d["added_at"].append(1.0)),
+    "dataset-injection": (lambda d: d["datasets"].__setitem__(0, "mnist'); import os #"),
+                          "bad dataset name"),
+    "dataset-number": (lambda d: d["datasets"].__setitem__(0, 7), "bad dataset name"),
+    "datasets-short": (lambda d: d["datasets"].pop(), "with a dataset and a time"),
+    "more-labels-than-images": (lambda d: (d["labels"].append(1), d["datasets"].append("mnist"),
+                                           d["added_at"].append(1.0)),
                                 "holds 3136 values, not 3920"),
     "too-many": (lambda d: d.update(labels=[0] * (MAX_DRAWINGS + 1),
+                                    datasets=["mnist"] * (MAX_DRAWINGS + 1),
                                     added_at=[0.0] * (MAX_DRAWINGS + 1)), "1 to 5000"),
 }
 
@@ -187,7 +196,7 @@ def test_a_missing_drawings_array_is_refused(with_drawings, tmp_path, small_sess
 
 
 def _refused(session, path, fragment):
-    session.drawings.add(np.zeros((28, 28)), 1)
+    session.drawings.add(np.zeros((28, 28)), 1, "fashion_mnist")
     before = (session.drawings.items, session.config, session.dirty)
     with pytest.raises(SessionFileError) as caught:
         session.open(path)
@@ -231,12 +240,13 @@ def test_fine_tuning_is_the_next_run_only(small_session, fashion):
     with pytest.raises(ConfigError, match="no drawings"):
         session.fine_tune_next_run()
     for i in range(8):
-        session.drawings.add(fashion.x_test[i], int(fashion.y_test[i]))
+        session.drawings.add(fashion.x_test[i], int(fashion.y_test[i]), "fashion_mnist")
     session.fine_tune_next_run(epochs=1, train_samples=200)
     with pytest.raises(ConfigError, match="trained network"):
         session.start_run()  # nothing trained yet; and the plan is used up
     first = session.train()
     assert first.name == "" and first.config.epochs == 2
+    session.drawings.add(fashion.x_test[9], 3, "mnist")  # a digit: not for this network
     session.fine_tune_next_run(epochs=1, train_samples=200)
     tuned = session.train()
     assert tuned.name == "fine-tune on 8 drawings"

@@ -108,6 +108,17 @@ def test_gallery_relabels_deletes_and_opens_drawings(qtbot, window):
     assert session.canvas.probabilities is not None  # and the network predicts it
 
 
+def test_drawings_of_another_dataset_are_kept_apart(qtbot, window):
+    session, gallery = window.session, window.drawings.panel.gallery
+    session.show_test_sample(0)
+    window.add_drawing(3)
+    session.choose_dataset("mnist")
+    qtbot.waitUntil(lambda: window.is_ready() and session.dataset.name == "mnist", timeout=15000)
+    assert gallery.item(0).text() == "3, from Fashion-MNIST"  # a dress, not a digit
+    window.drawings.evaluate()
+    assert "None of the drawings" in window.drawings.panel.results.summaryLabel.text()
+
+
 def test_evaluate_shows_accuracy_and_a_small_confusion_table(qtbot, window):
     session, panel = window.session, window.drawings.panel
     with qtbot.waitSignal(window.trainingEnded, timeout=60000):
@@ -143,7 +154,7 @@ def test_fine_tuning_runs_in_the_worker_and_my_drawings_improve(qtbot, mnist_win
     images = draw_digits(window.drawCanvas, labels, np.random.default_rng(5),
                          templates=PERSONAL_STROKES)
     for image, label in zip(images, labels):
-        session.drawings.add(image, int(label))
+        session.drawings.add(image, int(label), session.dataset_name)
     runs_before = len(session.runs)
     with qtbot.waitSignal(window.trainingEnded, timeout=60000):
         qtbot.mouseClick(panel.fineTuneButton, Qt.MouseButton.LeftButton)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QHBoxLayout, QMenu, QToolButton
 
-from dense_studio.data.catalog import FOLDER_PREFIX
+from dense_studio.data.catalog import DATASETS, FOLDER_PREFIX
 from dense_studio.errors import DenseStudioError, one_line
 from dense_studio.session import InputSource
 from dense_studio.ui.drawings.panel import DrawingsPanel
@@ -173,6 +173,10 @@ class DrawingsController(QObject):
         names = self._session.class_names
         return class_name_for_display(names[label]) if label < len(names) else str(label)
 
+    def _other_text(self, drawing) -> str:
+        return fill(self.tr("%1, from %2"), drawing.label,
+                    DATASETS.get(drawing.dataset, drawing.dataset))
+
     def _show_classes(self) -> None:
         texts = tuple(class_name_for_display(n) for n in self._session.class_names)
         self.panel.set_classes(texts)
@@ -187,7 +191,9 @@ class DrawingsController(QObject):
         self._show_drawings()
 
     def _show_drawings(self, predicted=None) -> None:
-        self.panel.gallery.show_drawings(self._session.drawings, self._label_text, predicted)
+        session = self._session
+        self.panel.gallery.show_drawings(session.drawings, self._label_text, self._other_text,
+                                         session.dataset_name, predicted)
         self.panel.set_busy(self._session.model.training)
         self.panel.update_buttons()
 
@@ -284,7 +290,8 @@ class DrawingsController(QObject):
 
         images, labels = self._session.drawings.arrays()
         names = self._session.class_names
-        fits = labels < len(names)
+        fits = (labels < len(names)) & self._session.drawings.of_dataset(
+            self._session.dataset_name)
         try:
             written = export_images(folder, images[fits], labels[fits], names)
         except OSError as error:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem
 
+from dense_studio.ui.inside import palette
 from dense_studio.ui.names import name_widget
 
 __all__ = ["DrawingsGallery", "THUMBNAIL"]
@@ -18,7 +19,9 @@ THUMBNAIL = 28 * _SCALE
 
 class DrawingsGallery(QListWidget):
     """Thumbnails with labels; ``opened(index)`` on a click, ``deleteAsked()`` on Delete.
-    ``show_drawings(drawings, label_text)`` redraws; ``label_text(label)`` names a class."""
+    ``show_drawings(drawings, text_for, label_text)`` redraws: ``text_for(drawing)`` says
+    what a drawing is (None: it belongs to another dataset, shown muted, and its text is
+    ``other(drawing)``), ``label_text(label)`` names a class."""
 
     opened = Signal(int)
     deleteAsked = Signal()
@@ -37,19 +40,23 @@ class DrawingsGallery(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.itemClicked.connect(lambda item: self.opened.emit(self.row(item)))
 
-    def show_drawings(self, drawings, label_text, predicted=None) -> None:
-        """One item per drawing; ``predicted`` (class per drawing, -1 for none) marks the
-        network's answer under the label, ✓ or ✗ (never colour alone)."""
+    def show_drawings(self, drawings, label_text, other, current: str, predicted=None) -> None:
+        """One item per drawing; those of another dataset than ``current`` are muted.
+        ``predicted`` (class per drawing, -1 for none) marks the network's answer under the
+        label, ✓ or ✗ (never colour alone)."""
         selected = {index.row() for index in self.selectedIndexes()}
         self.clear()
         for i, drawing in enumerate(drawings):
-            text = label_text(drawing.label)
+            mine = drawing.dataset == current
+            text = label_text(drawing.label) if mine else other(drawing)
             if predicted is not None and i < len(predicted) and predicted[i] >= 0:
                 guess = int(predicted[i])
                 text += ("\n✓" if guess == drawing.label else f"\n✗ {label_text(guess)}")
             item = QListWidgetItem(_icon(drawing.image), text)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             item.setToolTip(text.replace("\n", " "))
+            if not mine:
+                item.setForeground(QColor(palette.MUTED))
             self.addItem(item)
             item.setSelected(i in selected)
 

@@ -97,7 +97,7 @@ class DrawingsResults(Retranslating, QWidget):
         text = fill(self.tr("<b>%1 %</b> of my drawings right (%2 of %3)."),
                     format_percent(score.accuracy), score.right, score.count)
         if score.left_out:
-            text += " " + self.tr("%n drawing(s) of other classes left out.", "",
+            text += " " + self.tr("%n drawing(s) of other classes or datasets left out.", "",
                                   score.left_out)
         self.summaryLabel.setText(text)
 
