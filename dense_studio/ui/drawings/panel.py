@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 from dense_studio.ui.drawings.gallery import DrawingsGallery
 from dense_studio.ui.drawings.results import DrawingsResults
 from dense_studio.ui.inside.strings import Retranslating
+from dense_studio.session.drawings import DRAWING_SHARE, FINE_TUNE_EPOCHS
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
@@ -113,10 +114,11 @@ class DrawingsPanel(Retranslating, QWidget):
         self.evaluateButton.setToolTip(self.tr(
             "How many of your drawings the network gets right, and which it confuses"))
         self.fineTuneButton.setText(self.tr("Fine-tune on my drawings"))
-        self.fineTuneButton.setToolTip(self.tr(
-            "Train a few more epochs on a sample of the training images plus your drawings, "
-            "repeated (slightly shifted) so that they make up a tenth of what the network "
-            "sees; then compare the accuracy on them before and after"))
+        self.fineTuneButton.setToolTip(fill(self.tr(
+            "Train %1 more epochs on a sample of the training images plus your drawings, "
+            "repeated (slightly shifted) so that they make up %2 % of what the network "
+            "sees; then compare the accuracy on them before and after"),
+            FINE_TUNE_EPOCHS, round(100 * DRAWING_SHARE)))
         self.exportButton.setText(self.tr("Export to folder…"))
         self.exportButton.setToolTip(self.tr(
             "Save each drawing as a PNG in a sub-folder named after its class; File → Import "
