@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--preset", metavar="NAME", help="start from a named recipe (e.g. reference)")
     train.add_argument(
         "--dataset", metavar="NAME",
-        help="fashion_mnist (default), mnist, or tfds:NAME (needs TensorFlow)",
+        help="fashion_mnist (default), mnist, tfds:NAME (needs TensorFlow) or folder:PATH "
+        "(a folder of images, one sub-folder per class)",
     )
     train.add_argument(
         "--layers", metavar="SPEC",
@@ -526,8 +527,10 @@ def _train_header(run, dataset) -> str:
     config = run.config
     val = f", {run.held_out:,} held out for validation" if run.held_out else ""
     schedule = "" if config.lr_schedule == "constant" else f" ({config.lr_schedule} decay)"
+    from dense_studio.data.folder import skipped_note
+
     return (
-        f"Training on {dataset.title}: {len(run.x_train):,} images{val}.\n"
+        f"Training on {dataset.title}: {len(run.x_train):,} images{val}{skipped_note(dataset)}.\n"
         f"Hidden layers: {format_layers(config.layers) or '(none)'}; {config.optimizer} "
         f"learning rate {config.learning_rate:g}{schedule}, batch size {config.batch_size}, "
         f"{config.epochs} epoch(s), seed {config.seed}."

@@ -23,10 +23,15 @@ from dense_studio.errors import DatasetError
 DATASETS: dict[str, str] = {name: info.title for name, info in bundled.BUNDLED.items()}
 
 TFDS_PREFIX = "tfds:"
+#: ``folder:PATH``: a folder of labelled images, one sub-folder per class (``folder.py``).
+FOLDER_PREFIX = "folder:"
 #: Longest dataset name (a stored name also lands in exported scripts and messages).
 MAX_NAME_CHARS = 100
 # tensorflow-datasets names such as "emnist/letters" or "mnist:3.0.1": no quotes, no spaces.
 _TFDS_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./:\-]*")
+# A folder's path may hold any printable text but quotes and backslashes (the name lands in
+# exported scripts and docstrings); Windows' backslashes are written as slashes.
+_FOLDER_PATH = re.compile(r"[^\"'\\]+")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -66,7 +71,8 @@ def normalize_dataset_name(name: object) -> str:
     """The canonical name of a dataset, or a one-line :class:`DatasetError`.
 
     ``"Fashion-MNIST"`` and ``"fashion_mnist"`` name the same bundled set; ``tfds:NAME``
-    keeps its NAME as given, which must be from tensorflow-datasets' alphabet.
+    keeps its NAME as given, which must be from tensorflow-datasets' alphabet;
+    ``folder:PATH`` keeps its PATH (with ``/`` for ``\\``), which must be one printable line.
     """
     if not isinstance(name, str):
         raise DatasetError(f"dataset name must be text, not {type(name).__name__}")
@@ -78,22 +84,38 @@ def normalize_dataset_name(name: object) -> str:
         if len(TFDS_PREFIX + rest) > MAX_NAME_CHARS or not _TFDS_NAME.fullmatch(rest):
             raise DatasetError(f"unknown dataset {_shown(name)}: not a tensorflow-datasets name")
         return TFDS_PREFIX + rest
+    if text.lower().startswith(FOLDER_PREFIX):
+        return _folder_name(text[len(FOLDER_PREFIX):].strip(), name)
     key = text.lower().replace("-", "_")
     if key not in bundled.BUNDLED:
         hint = f" (did you mean tfds:{text}?)" if _TFDS_NAME.fullmatch(text) else ""
         raise DatasetError(
-            f"unknown dataset {_shown(name)}: choose {', '.join(DATASETS)} or tfds:NAME{hint}"
+            f"unknown dataset {_shown(name)}: choose {', '.join(DATASETS)}, tfds:NAME or "
+            f"folder:PATH{hint}"
         )
     return key
+
+
+def _folder_name(path: str, name: str) -> str:
+    path = path.replace("\\", "/")
+    if not path:
+        raise DatasetError("missing folder after 'folder:' (for example folder:my_digits)")
+    if len(FOLDER_PREFIX + path) > MAX_NAME_CHARS:
+        raise DatasetError(f"folder path {_shown(path)} is too long for a dataset name "
+                           f"(at most {MAX_NAME_CHARS - len(FOLDER_PREFIX)} characters)")
+    if not path.isprintable() or not _FOLDER_PATH.fullmatch(path):
+        raise DatasetError(f"unusable folder name {_shown(name)}: no quotes or control characters")
+    return FOLDER_PREFIX + path
 
 
 def style_for(name: str) -> str:
     """The preprocessing style ("garment" or "digit") of a dataset, from its name only.
 
     Garments are centred as Fashion-MNIST did; digits, letters and characters as MNIST did.
+    A tensorflow-datasets set or an image folder is of garments when its name says fashion.
     """
     key = normalize_dataset_name(name)
-    if key.startswith(TFDS_PREFIX):
+    if key.startswith((TFDS_PREFIX, FOLDER_PREFIX)):
         return "garment" if "fashion" in key.lower() else "digit"
     return bundled.BUNDLED[key].style
 
@@ -102,5 +124,5 @@ def _shown(name: str) -> str:
     return repr(name if len(name) <= 40 else name[:40] + "...")
 
 
-__all__ = ["CUSTOM_DATASET", "DATASETS", "Dataset", "MAX_NAME_CHARS", "TFDS_PREFIX", "normalize_dataset_name",
+__all__ = ["CUSTOM_DATASET", "DATASETS", "Dataset", "FOLDER_PREFIX", "MAX_NAME_CHARS", "TFDS_PREFIX", "normalize_dataset_name",
            "style_for"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 from dense_studio.data import bundled
-from dense_studio.data.catalog import TFDS_PREFIX, Dataset, normalize_dataset_name
+from dense_studio.data.catalog import FOLDER_PREFIX, TFDS_PREFIX, Dataset, normalize_dataset_name
 
 _cache: dict[str, Dataset] = {}
 _loading: dict[str, threading.Lock] = {}
@@ -52,6 +52,10 @@ def _load(key: str) -> Dataset:
         from dense_studio.data.tfds_source import load_tfds  # imports TensorFlow: only on demand
 
         return _frozen(load_tfds(key[len(TFDS_PREFIX) :]))
+    if key.startswith(FOLDER_PREFIX):
+        from dense_studio.data.folder import load_folder  # reads images: Pillow on demand
+
+        return _frozen(load_folder(key))
     return _frozen(load_bundled(key))
 
 

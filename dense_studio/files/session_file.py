@@ -10,7 +10,10 @@ stranger can at worst be refused with one line (:class:`SessionFileError`).
 
 Members: ``meta``; ``w0 w1 …`` the model's float32 weights (Keras order); ``b0 b1 …`` each
 run's per-batch rows (loss, accuracy, samples seen) as flat float64; ``canvas`` the 28×28
-input as flat float32. The model part of ``meta`` is exactly a model file's description, so
+input as flat float32; ``drawings`` the person's own labelled drawings (28×28 each) as flat
+float32, their labels and times in ``meta["drawings"]`` (a part added later: a file without
+it has no drawings, and a session without drawings writes none, so older readers still
+open it). The model part of ``meta`` is exactly a model file's description, so
 it is checked by the same code.
 """
 
@@ -46,7 +49,7 @@ from dense_studio.files.npz import NpzReader
 __all__ = [
     "FORMAT", "VERSION", "SUFFIX", "SessionFileError", "SessionData", "RunData",
     "InputSource", "SOURCE_KINDS", "RUN_STATUSES", "CANVAS_SHAPE", "MAX_RUNS",
-    "MAX_BATCH_ROWS", "write_session", "read_session",
+    "MAX_BATCH_ROWS", "write_session", "read_session", "Drawing", "MAX_DRAWINGS",
 ]
 
 FORMAT = "dense-studio-session"
@@ -62,14 +65,18 @@ CANVAS_SHAPE = (28, 28)
 SOURCE_KINDS = ("drawing", "test_sample", "image_file")
 RUN_STATUSES = ("finished", "stopped", "diverged", "failed")
 BATCH_COLUMNS = ("loss", "accuracy", "samples_seen")
+#: The person's own drawings kept in one session (each is 28×28 float32: 3 KB).
+MAX_DRAWINGS = 5000
 
 _META_KEYS = frozenset({"format", "version", "created_by", "config", "model", "runs", "canvas"})
+_OPTIONAL_META_KEYS = frozenset({"drawings"})
+_DRAWINGS_KEYS = frozenset({"labels", "datasets", "added_at"})
 _RUN_KEYS = frozenset({"id", "name", "config", "initial_epoch", "status", "message",
                        "started_at", "seconds", "batches_per_epoch", "batch_rows", "epochs",
                        "metrics"})
 _EPOCH_KEYS = tuple(f.name for f in fields(EpochEnd))
 _SOURCE_KEYS = frozenset({"kind", "test_index", "true_label", "file_name"})
-_MEMBER = re.compile(r"^(meta|canvas|[wb](0|[1-9][0-9]{0,3}))\.npy$")
+_MEMBER = re.compile(r"^(meta|canvas|drawings|[wb](0|[1-9][0-9]{0,3}))\.npy$")
 _FLOAT32, _FLOAT64, _UINT8 = np.dtype("<f4"), np.dtype("<f8"), np.dtype("u1")
 
 
@@ -122,6 +129,18 @@ class RunData:
 
 
 @dataclass(frozen=True, eq=False)
+class Drawing:
+    """One of the person's own drawings: the 28×28 input the network sees (float32 in
+    0…1, as the canvas preprocessed it), its class index ``label`` among the classes of
+    ``dataset`` (a "3" of MNIST is a dress in Fashion-MNIST) and when it was added."""
+
+    image: np.ndarray
+    label: int
+    dataset: str
+    added_at: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
 class SessionData:
     """A whole session: ``config`` holds its settings, layers and dataset name."""
 
@@ -131,6 +150,7 @@ class SessionData:
     canvas: Optional[np.ndarray] = None
     canvas_source: Optional[InputSource] = None
     path: Optional[Path] = field(default=None, compare=False)
+    drawings: tuple = ()  # of Drawing
 
 
 # --------------------------------------------------------------------------- write
@@ -157,6 +177,10 @@ def write_session(path, data: SessionData) -> Path:
         arrays["canvas"] = np.asarray(data.canvas, _FLOAT32).ravel()
     meta = {"format": FORMAT, "version": VERSION, "created_by": f"dense-studio {__version__}",
             "config": data.config.to_dict(), "model": model, "runs": runs, "canvas": canvas}
+    if data.drawings:
+        meta["drawings"] = _drawings_meta(data.drawings)
+        arrays["drawings"] = np.stack([np.asarray(d.image, _FLOAT32).ravel()
+                                       for d in data.drawings]).ravel()
     try:
         encoded = json.dumps(meta, allow_nan=False, default=_plain).encode("utf-8")
         _check(json.loads(encoded), arrays)
@@ -186,6 +210,11 @@ def _run_meta(run: RunData, rows: int) -> dict:
             "metrics": dict(run.metrics)}
 
 
+def _drawings_meta(drawings) -> dict:
+    return {"labels": [d.label for d in drawings], "datasets": [d.dataset for d in drawings],
+            "added_at": [d.added_at for d in drawings]}
+
+
 def _source_meta(source: InputSource) -> dict:
     return {key: getattr(source, key) for key in sorted(_SOURCE_KEYS)}
 
@@ -205,7 +234,7 @@ def read_session(path) -> SessionData:
 def _read(path: Path) -> SessionData:
     return model_file.read_archive(
         path, "session", model_file.MAX_FILE_BYTES + MAX_META_BYTES,
-        2 * MAX_RUNS + model_file.MAX_ARRAYS + 2, lambda archive: _read_archive(archive, path))
+        2 * MAX_RUNS + model_file.MAX_ARRAYS + 3, lambda archive: _read_archive(archive, path))
 
 
 def _read_archive(archive: NpzReader, path: Path) -> SessionData:
@@ -246,8 +275,9 @@ def _check_meta_shapes(meta: dict) -> dict:
         raise ModelFileError(f"was written by a newer Dense Studio (session format {version}); "
                              f"this version {__version__} reads format {VERSION} — please "
                              "upgrade dense-studio")
-    if set(meta) != _META_KEYS:
-        extra, missing = sorted(set(meta) - _META_KEYS), sorted(_META_KEYS - set(meta))
+    if not _META_KEYS <= set(meta) <= _META_KEYS | _OPTIONAL_META_KEYS:
+        extra = sorted(set(meta) - _META_KEYS - _OPTIONAL_META_KEYS)
+        missing = sorted(_META_KEYS - set(meta))
         raise ModelFileError(f"has a bad description (unexpected {extra}, missing {missing})"[:200])
     if not _short_text(meta["created_by"]):
         raise ModelFileError("has a bad 'created_by' field")
@@ -275,7 +305,32 @@ def _check_meta_shapes(meta: dict) -> dict:
     if meta["canvas"] is not None:
         _source(meta["canvas"])
         shapes["canvas"] = CANVAS_SHAPE
+    if "drawings" in meta:
+        shapes["drawings"] = (_check_drawings(meta["drawings"]), *CANVAS_SHAPE)
     return shapes
+
+
+def _check_drawings(drawings: Any) -> int:
+    """Validate the drawings' description; how many drawings the array holds."""
+    if not isinstance(drawings, dict) or set(drawings) != _DRAWINGS_KEYS:
+        raise ModelFileError("has a bad description of its drawings")
+    labels, datasets, times = drawings["labels"], drawings["datasets"], drawings["added_at"]
+    if not all(isinstance(part, list) for part in (labels, datasets, times)) \
+            or not 0 < len(labels) <= MAX_DRAWINGS or not len(times) == len(datasets) == len(labels):
+        raise ModelFileError(f"its drawings must be 1 to {MAX_DRAWINGS} labels with a dataset "
+                             "and a time each")
+    if not all(isinstance(name, str) for name in datasets):
+        raise ModelFileError("its drawings have a bad dataset name")
+    for name in set(datasets):
+        try:
+            check_dataset_name(name)
+        except ModelFileError as error:
+            raise ModelFileError(f"its drawings {error}"[:300]) from None
+    if not all(_whole(label, 0, model_file.MAX_CLASSES - 1) for label in labels):
+        raise ModelFileError("its drawings have a bad label (a class index is expected)")
+    if not all(_real(when, 0, 10**11) for when in times):
+        raise ModelFileError("its drawings have a bad time")
+    return len(labels)
 
 
 def _check_run(run: Any, i: int) -> int:
@@ -357,7 +412,16 @@ def _build(meta: dict, arrays: dict, path: Path) -> SessionData:
     canvas = arrays.get("canvas")
     _check_canvas(canvas)
     source = None if meta["canvas"] is None else _source(meta["canvas"])
-    return SessionData(TrainingConfig.from_dict(meta["config"]), model, runs, canvas, source, path)
+    drawings = ()
+    if "drawings" in meta:
+        _check_canvas(arrays["drawings"], "drawings")
+        part = meta["drawings"]
+        drawings = tuple(Drawing(image, label, dataset, float(when))
+                         for image, label, dataset, when in zip(
+                             arrays["drawings"], part["labels"], part["datasets"],
+                             part["added_at"]))
+    return SessionData(TrainingConfig.from_dict(meta["config"]), model, runs, canvas, source,
+                       path, drawings)
 
 
 def _check(meta: dict, arrays: dict) -> None:
@@ -372,11 +436,12 @@ def _check(meta: dict, arrays: dict) -> None:
         if not np.isfinite(array).all():
             raise ModelFileError(f"array {name} is not finite (NaN or inf)")
     _check_canvas(arrays.get("canvas"))
+    _check_canvas(arrays.get("drawings"), "drawings")
 
 
-def _check_canvas(canvas: Optional[np.ndarray]) -> None:
+def _check_canvas(canvas: Optional[np.ndarray], what: str = "canvas") -> None:
     if canvas is not None and not ((canvas >= 0).all() and (canvas <= 1).all()):
-        raise ModelFileError("its canvas holds values outside 0…1")
+        raise ModelFileError(f"its {what} holds values outside 0…1")
 
 
 def _plain(value: Any) -> Any:

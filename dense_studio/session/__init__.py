@@ -23,6 +23,7 @@ run_finished   RunRecord (status finished / stopped / diverged / failed)
 runs           the tuple of RunRecords (added, removed, renamed, ended)
 canvas         the 28×28 image or None; ``origin`` (InputSource)
 prediction     class probabilities, or None
+drawings       the tuple of the person's own labelled drawings (``session.drawings``)
 dirty          bool: the session differs from its file
 file           the session file's Path after save / open
 =============  ================================================================

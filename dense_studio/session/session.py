@@ -20,7 +20,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from dense_studio.data.catalog import Dataset, normalize_dataset_name as normalize_name
-from dense_studio.engine.run import Run, prepare_run
+from dense_studio.engine.run import Run, prepare_run, split_validation
 from dense_studio.engine.spec import DenseSpec, LayerSpec, TrainingConfig
 from dense_studio.engine.training import BatchEnd, EpochEnd, TrainingControl, TrainingEnd
 from dense_studio.errors import ConfigError, DenseStudioError, one_line
@@ -28,6 +28,7 @@ from dense_studio.files import model_file, session_file
 from dense_studio.files.model_file import LoadedModel
 from dense_studio.files.session_file import InputSource, SessionData
 from dense_studio.session.canvas import CanvasInput
+from dense_studio.session.drawings import Drawings, DrawingsScore, FineTune, mixed_training_set
 from dense_studio.session.events import EmitterGroup
 from dense_studio.session.layers import LayerStack
 from dense_studio.session.model import ModelState
@@ -39,7 +40,7 @@ __all__ = ["Session", "DEFAULT_LAYERS"]
 DEFAULT_LAYERS = (DenseSpec(128, "relu"),)
 #: The events whose change makes the session differ from its file (the model's weights
 #: count once trained: see _weights_changing; a fresh untrained model is not worth a "*").
-_SAVED_PARTS = ("layers", "settings", "dataset_name", "runs", "canvas")
+_SAVED_PARTS = ("layers", "settings", "dataset_name", "runs", "canvas", "drawings")
 
 
 class Session:
@@ -57,6 +58,8 @@ class Session:
         self.model = ModelState()
         self.runs = RunHistory(clock)
         self.canvas = CanvasInput()
+        self.drawings = Drawings(clock)
+        self._fine_tune: Optional[FineTune] = None  # the next run's, when asked for
         self._settings = settings
         self._dataset_name = normalize_name(dataset)
         self._dataset: Optional[Dataset] = None
@@ -68,7 +71,8 @@ class Session:
                                  "run_progress", "epoch", "run_finished", "dirty", "file")
         self.events = EmitterGroup(self, **{
             name: group[name] for group in (self.layers.events, self.model.events,
-                                            self.runs.events, self.canvas.events, own)
+                                            self.runs.events, self.canvas.events,
+                                            self.drawings.events, own)
             for name in group})
         # The session's own follow-ups run after the views have seen the change.
         self.layers.events.layers.connect(self._layers_changed, last=True)
@@ -183,11 +187,16 @@ class Session:
         self.model.update(trained=False, epochs_trained=0.0, metrics={},
                           dirty=self.model.path is not None)
 
-    def _prepare(self, model, **config_changes) -> Run:
+    def _prepare(self, model, fine_tune: Optional[FineTune] = None, **config_changes) -> Run:
         dataset = self._require_dataset()
         x, y = dataset.x_train, dataset.y_train
         if self.train_limit is not None:
             x, y = x[: self.train_limit], y[: self.train_limit]
+        if fine_tune is not None:  # the training part only: validation images stay unseen
+            x, y, _ = split_validation(x, y, self._settings.validation_split)
+            x, y = mixed_training_set(x, y, fine_tune, self._settings.seed)
+            config_changes.update(epochs=fine_tune.epochs, validation_split=0.0,
+                                  early_stopping_patience=None)
         config = replace(self.config, **config_changes)
         return prepare_run(config, x, y, num_classes=dataset.num_classes, model=model)
 
@@ -197,14 +206,19 @@ class Session:
         in a worker thread. It goes on from the current weights when the model still
         matches the layers and the dataset, else it starts from a fresh model."""
         self._require_idle()
+        fine_tune, self._fine_tune = self._fine_tune, None
         state = self.model
         keep = state.model is not None and not state.stale and state.dataset == self._dataset_name
-        run = self._prepare(model=state.model if keep else None)
+        if fine_tune is not None and not (keep and state.trained):
+            raise ConfigError("fine-tuning needs a trained network for this dataset: train it first")
+        run = self._prepare(model=state.model if keep else None, fine_tune=fine_tune)
         if not keep:
             state.set(run.model, run.config, self._dataset_name, self.class_names)
         self.layers.end_merge()
         self.layers.locked = True
         record = self.runs.start(run, initial_epoch=state.epochs_trained)
+        if fine_tune is not None:
+            self.runs.rename(record.id, fine_tune.name)
         state.update(training=True, config=run.config)
         self.events.run_started(record)
         return record
@@ -292,6 +306,32 @@ class Session:
             probabilities = self.model.predict(image[np.newaxis])[0]
         self.canvas.set_prediction(probabilities)
 
+    # ================================================================ my drawings
+    def add_drawing(self, label: int) -> int:
+        """Keep the input on the canvas as a drawing of class ``label``; the count after."""
+        if self.canvas.image is None:
+            raise ConfigError("the canvas is empty: draw something first")
+        return self.drawings.add(self.canvas.image, label, self._dataset_name)
+
+    def score_drawings(self) -> DrawingsScore:
+        """How the current weights (the predictor) do on the drawings."""
+        if self.model.predictor is None:
+            raise ConfigError("there is no network to evaluate yet")
+        images, labels = self.drawings.arrays()
+        return DrawingsScore.of(self.model.predict, images, labels, len(self.class_names),
+                                self.drawings.of_dataset(self._dataset_name))
+
+    def fine_tune_next_run(self, **plan) -> FineTune:
+        """Make the next run (``start_run``) fine-tune the model on the training set plus
+        the drawings that fit its classes (``plan``: FineTune's epochs, share …)."""
+        self._require_idle()
+        images, labels = self.drawings.arrays()
+        fits = (labels < len(self.class_names)) & self.drawings.of_dataset(self._dataset_name)
+        if not fits.any():
+            raise ConfigError("there are no drawings of this dataset's classes to learn from")
+        self._fine_tune = FineTune(images[fits], labels[fits], **plan)
+        return self._fine_tune
+
     # ================================================================ model files
     def open_model(self, path, loaded: Optional[LoadedModel] = None) -> LoadedModel:
         """Read a model file and show it (layers, settings, dataset, weights). A bad file
@@ -360,7 +400,8 @@ class Session:
             runs.append(data)
         model = self._loaded_model() if self.model.trained else None
         return SessionData(self.config, model, tuple(runs), self.canvas.image,
-                           self.canvas.source if self.canvas.image is not None else None)
+                           self.canvas.source if self.canvas.image is not None else None,
+                           drawings=self.drawings.items)
 
     def save(self, path) -> Path:
         """Write the whole session to ``path`` (atomically; ``.dssession`` added if
@@ -410,6 +451,8 @@ class Session:
         self.runs.replace_all(RunRecord.from_data(run) for run in data.runs)
         self.runs.changed()
         self.canvas.set(data.canvas, data.canvas_source or InputSource())
+        self.drawings.replace_all(data.drawings)
+        self.drawings.changed()
 
     # ================================================================ inside
     def _layers_changed(self, event) -> None:

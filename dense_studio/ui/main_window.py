@@ -41,6 +41,7 @@ from dense_studio.ui.controllers.notices import Notices
 from dense_studio.ui.controllers.settings import SettingsBinding
 from dense_studio.ui.controllers.training import TrainingController
 from dense_studio.ui.curves import TrainingCurves
+from dense_studio.ui.drawings import DrawingsController
 from dense_studio.ui.help import AboutDialog, FirstRunGuide, HelpBrowser, ShortcutsDialog
 from dense_studio.ui.i18n import choose_language, class_name_for_display, current_language
 from dense_studio.ui.layer_editor import LayerEditor
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.windowSettings = WindowSettings(self, self._settings)
         self.windowSettings.restore()
         self._build_help()
+        self.drawings = DrawingsController(self)
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -494,3 +496,8 @@ class MainWindow(QMainWindow):
         except Exception:  # noqa: BLE001 - closing must never fail
             log.exception("could not save settings")
         super().closeEvent(event)
+
+    # ================================================================ my drawings
+    def add_drawing(self, label: int) -> int:
+        """Keep the canvas input as one of my drawings, of class ``label``; the count after."""
+        return self.drawings.add(label)
