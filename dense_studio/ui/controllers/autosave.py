@@ -33,6 +33,7 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signa
 from dense_studio.errors import DenseStudioError, one_line
 from dense_studio.files import session_file
 from dense_studio.files.session_file import SessionData
+from dense_studio.ui.settings import APPLICATION, ORGANIZATION
 
 __all__ = ["Autosave", "RecoveryFolder", "snapshot", "AUTOSAVE_INTERVAL_MS",
            "recovery_folder"]
@@ -48,9 +49,11 @@ _CHANGES = ("layers", "settings", "dataset_name", "runs", "canvas", "model")
 
 
 def recovery_folder() -> Path:
-    """The user's data folder for Dense Studio (created if missing)."""
-    folder = Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppDataLocation))
+    """The user's data folder for Dense Studio (created if missing): AppDataLocation for
+    the app's own names, whatever the launcher named the process (``dense-studio``,
+    ``python -m dense_studio`` and a script must all find the same recovery files)."""
+    generic = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    folder = Path(generic) / ORGANIZATION / APPLICATION
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

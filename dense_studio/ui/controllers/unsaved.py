@@ -1,11 +1,12 @@
 """Unsaved work: the window's title, and "Save / Discard / Cancel" before it is lost.
 
-What counts as unsaved work: anything that makes the session differ from the last file
-it was saved to or opened from (a session file, or a model file: saving the model keeps
-the network and its weights) — trained weights, runs, an edited network, changed settings
-or dataset — *except* a drawing alone: trying the canvas is not work worth a question.
-The title shows the file (``Dense Studio — name.dssession[*]``) and Qt's ``*`` while
-there is unsaved work.
+What counts as unsaved work: training that is in no file — a run (its curves) or trained
+weights since the session was last saved or opened, or the model last saved or opened (a
+model file keeps the network and its weights). An edited network or changed settings
+alone do not ask: they take seconds to redo, and a question after every tweak teaches
+people to click Discard without reading. Nor does a drawing. The title shows the file
+(``Dense Studio — name.dssession[*]``) and Qt's ``*`` exactly while there is unsaved work,
+so the mark and the question never disagree.
 
 Every question goes through :func:`ask` (module level, so tests answer it with
 ``monkeypatch.setattr(unsaved, "ask", ...)``); it returns ``"save"``, ``"discard"`` or
@@ -48,9 +49,9 @@ def ask(parent: QWidget, name: str) -> str:
 class UnsavedWork(QObject):
     """Keeps the window's title and modified mark; :meth:`may_discard` asks first.
 
-    The work is compared with the state last saved or opened (its config — layers,
-    settings, dataset — and how many runs it had), not counted from events, so opening a
-    file (whose events come in any order) leaves nothing "unsaved"."""
+    The work is compared with the state last saved or opened (how many runs, how many
+    epochs the weights had), not counted from events, so opening a file (whose events
+    come in any order) leaves nothing "unsaved"."""
 
     def __init__(self, window, session) -> None:
         super().__init__(window)
@@ -59,7 +60,7 @@ class UnsavedWork(QObject):
         self.recovered = False  # the session came from a recovery file, not from a file
         self._model_file = (None, False)  # (path, dirty) of the model as last seen
         self._saved()
-        for name in ("dirty", "file", "model", "layers", "settings", "runs"):
+        for name in ("dirty", "file", "model", "runs"):
             session.events[name].connect(self._show)
         self.update_title()
 
@@ -68,8 +69,9 @@ class UnsavedWork(QObject):
         if not session.dirty:
             return False
         model = session.model
-        return (self.recovered or (model.trained and model.dirty)
-                or (session.config, len(session.runs)) != self._clean)
+        runs, epochs = self._clean
+        return (self.recovered or len(session.runs) != runs
+                or (model.trained and model.epochs_trained != epochs))
 
     def name(self) -> str:
         """What the title and the question call the work: its file, else "untitled"."""
@@ -89,9 +91,15 @@ class UnsavedWork(QObject):
         return answer == DISCARD
 
     def update_title(self) -> None:
-        window = self._window
-        window.setWindowTitle(fill(_tr("Dense Studio — %1[*]"), self.name()))
-        window.setWindowModified(self.has_unsaved_work())
+        """``Dense Studio — name[*]``; a fresh start, with nothing to name, is just
+        ``Dense Studio``."""
+        window, unsaved = self._window, self.has_unsaved_work()
+        session = self._session
+        if unsaved or self.recovered or session.path or session.model.path:
+            window.setWindowTitle(fill(_tr("Dense Studio — %1[*]"), self.name()))
+        else:
+            window.setWindowTitle(_tr("Dense Studio"))
+        window.setWindowModified(unsaved)
 
     # -------------------------------------------------------------- inside
     def _show(self, event) -> None:
@@ -106,4 +114,4 @@ class UnsavedWork(QObject):
 
     def _saved(self) -> None:
         self.recovered = False
-        self._clean = (self._session.config, len(self._session.runs))
+        self._clean = (len(self._session.runs), self._session.model.epochs_trained)
