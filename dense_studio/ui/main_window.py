@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QMainWindow, QWidget
 
 from dense_studio.engine.spec import format_layers
 from dense_studio.errors import DenseStudioError
@@ -567,8 +567,10 @@ class MainWindow(QMainWindow):
         self.recoveryBar.offer(self._recoveries[0] if self._recoveries else None)
 
     def set_language(self, language: str) -> None:
-        """Switch the whole window to ``language`` now (no restart)."""
+        """Switch the whole window to ``language`` now (no restart): every widget gets
+        Qt's LanguageChange and sets its texts again (its ``retranslate()``)."""
         apply_language(QApplication.instance(), language)
+        QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().changeEvent(event)
@@ -577,8 +579,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._retranslate_window)
 
     def _retranslate_window(self) -> None:
+        self.menus.retranslate()
+        for name, title in (("networkGroup", self.tr("Network")),
+                            ("trainingGroup", self.tr("Training")),
+                            ("curvesGroup", self.tr("Learning curves"))):
+            self.findChild(QGroupBox, name).setTitle(title)
         self.unsaved.update_title()
-        self._update_state()
-        for code, action in ((a.data(), a) for a in self.languageGroup.actions()):
-            action.setChecked(code == current_language())
+        self._update_state()  # the train action's text, the layer editor's lock reason
+        self._show_class_names()
+        self.openImageButton.setToolTip(self.tr(
+            "Open an image file and let the network guess what it shows (Ctrl+I)"))
+        for action in self.languageGroup.actions():
+            action.setChecked(action.data() == current_language())
         self.notices.status(self.tr("Language: English"))

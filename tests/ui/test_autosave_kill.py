@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,10 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def run_and_kill(env: dict, train_limit: int = 3000, epochs_before_kill: int = 2):
-    """Start the child, kill it with SIGKILL once it autosaved after ``epochs_before_kill``
-    epochs; (epochs it finished, its recovery file)."""
+def run_and_kill(env: dict, train_limit: int = 3000, epochs_before_kill: int = 2,
+                 delay: float = 0.0):
+    """Start the child, kill it with SIGKILL ``delay`` seconds after it autosaved after
+    ``epochs_before_kill`` epochs; (epochs it finished, its recovery file)."""
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(train_limit)], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     finished, path = 0, None
@@ -57,6 +59,7 @@ def run_and_kill(env: dict, train_limit: int = 3000, epochs_before_kill: int = 2
                 finished = int(float(value))
             elif word == "saved" and finished >= epochs_before_kill:
                 path = value
+                time.sleep(delay)  # (the benchmark kills at other moments of an epoch)
                 child.send_signal(signal.SIGKILL)
                 break
     finally:

@@ -23,11 +23,11 @@ from dense_studio.ui.messages import fill
 __all__ = ["UnsavedWork", "ask", "SAVE", "DISCARD", "CANCEL"]
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
-_CONTEXT = "UnsavedWork"
+_TITLE = "%1 — %2[*]"  # the same in every language; [*] is where Qt puts the "*"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
+    return QCoreApplication.translate("UnsavedWork", text)
 
 
 def ask(parent: QWidget, name: str) -> str:
@@ -37,8 +37,8 @@ def ask(parent: QWidget, name: str) -> str:
                       fill(_tr("Save the changes to %1?"), name),
                       buttons.Save | buttons.Discard | buttons.Cancel, parent)
     box.setObjectName("unsavedWorkBox")
-    box.setInformativeText(_tr("Your network, its training and its runs are lost if you "
-                               "don't save them."))
+    box.setInformativeText(_tr("The trained weights and the runs are lost if you don't "
+                               "save them."))
     box.setDefaultButton(buttons.Save)
     box.setEscapeButton(buttons.Cancel)
     answer = box.exec()
@@ -95,10 +95,10 @@ class UnsavedWork(QObject):
         ``Dense Studio``."""
         window, unsaved = self._window, self.has_unsaved_work()
         session = self._session
+        title = _tr("Dense Studio")
         if unsaved or self.recovered or session.path or session.model.path:
-            window.setWindowTitle(fill(_tr("Dense Studio — %1[*]"), self.name()))
-        else:
-            window.setWindowTitle(_tr("Dense Studio"))
+            title = fill(_TITLE, title, self.name())
+        window.setWindowTitle(title)
         window.setWindowModified(unsaved)
 
     # -------------------------------------------------------------- inside
