@@ -580,9 +580,9 @@ class MainWindow(QMainWindow):
 
     def _retranslate_window(self) -> None:
         self.menus.retranslate()
+        # (the curves group has no title of its own: its tab carries it, inside/column.py)
         for name, title in (("networkGroup", self.tr("Network")),
-                            ("trainingGroup", self.tr("Training")),
-                            ("curvesGroup", self.tr("Learning curves"))):
+                            ("trainingGroup", self.tr("Training"))):
             self.findChild(QGroupBox, name).setTitle(title)
         self.unsaved.update_title()
         self._update_state()  # the train action's text, the layer editor's lock reason

@@ -123,14 +123,14 @@ class WindowMenus(QObject):
         self._add(help_menu, "aboutAction", window.about)
 
     def retranslate(self) -> None:
-        """Every menu and entry in the application's language (after a switch)."""
+        """Every menu and entry in the application's language (after a switch; the recent
+        files' menu is filled, in the language then, each time it opens)."""
         for item in self._texts:
             text = self.tr(_TEXTS[item.objectName()])
             if isinstance(item, QAction):
                 item.setText(text)
             else:
                 item.setTitle(text)
-        self.fill_recent_menu()
 
     def _menu(self, parent, name: str):
         menu = parent.addMenu(self.tr(_TEXTS[name]))
