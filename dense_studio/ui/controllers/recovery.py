@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QLocale, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStyle, QToolBar, QWidget
 
+from dense_studio.ui.i18n import current_language
+from dense_studio.ui.inside.palette import NEGATIVE
 from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.messages import fill
 
@@ -24,7 +26,9 @@ def saved_at_text(path: Path) -> str:
     except OSError:
         return "?"
     when = QDateTime.fromSecsSinceEpoch(int(seconds))
-    return QLocale().toString(when, QLocale.FormatType.ShortFormat)
+    locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates) \
+        if current_language() == "en" else QLocale(current_language())
+    return locale.toString(when, QLocale.FormatType.ShortFormat)
 
 
 class RecoveryBar(Retranslating, QToolBar):
@@ -40,6 +44,14 @@ class RecoveryBar(Retranslating, QToolBar):
         self.setFloatable(False)
         self.toggleViewAction().setVisible(False)  # not a toolbar to switch on and off
         self._path: Path | None = None
+        # An information bar, not an alarm: the Okabe–Ito blue of the palette on its edge.
+        self.setStyleSheet(f"QToolBar#recoveryBar {{ border-left: 4px solid {NEGATIVE};"
+                           " padding: 4px; spacing: 8px; }")
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(size, size))
+        self.addWidget(icon)
         self.messageLabel = QLabel()
         self.messageLabel.setObjectName("recoveryMessage")
         self.messageLabel.setWordWrap(True)
