@@ -570,7 +570,9 @@ class MainWindow(QMainWindow):
         """Switch the whole window to ``language`` now (no restart): every widget gets
         Qt's LanguageChange and sets its texts again (its ``retranslate()``)."""
         apply_language(QApplication.instance(), language)
+        # Delivered now (the window passes it on to every child), then the window's own.
         QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        self._retranslate_window()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().changeEvent(event)

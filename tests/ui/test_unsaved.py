@@ -181,5 +181,5 @@ def test_the_real_box_has_save_discard_cancel_and_answers_cancel(qtbot, window):
     assert not window.confirm_discard()
     buttons, text = seen
     assert {b.replace("&", "") for b in buttons} == {"Save", "Discard", "Cancel"}
-    assert text == "Save the changes to untitled?"
+    assert text == "Save the changes to “untitled”?"
     assert window.isVisible()

@@ -34,7 +34,7 @@ def ask(parent: QWidget, name: str) -> str:
     """The Save / Discard / Cancel box (modal); ``name``: what would be lost."""
     buttons = QMessageBox.StandardButton
     box = QMessageBox(QMessageBox.Icon.Question, _tr("Unsaved work"),
-                      fill(_tr("Save the changes to %1?"), name),
+                      fill(_tr("Save the changes to “%1”?"), name),
                       buttons.Save | buttons.Discard | buttons.Cancel, parent)
     box.setObjectName("unsavedWorkBox")
     box.setInformativeText(_tr("The trained weights and the runs are lost if you don't "
