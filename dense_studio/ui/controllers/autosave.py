@@ -49,9 +49,10 @@ _CHANGES = ("layers", "settings", "dataset_name", "runs", "canvas", "model")
 
 
 def recovery_folder() -> Path:
-    """The user's data folder for Dense Studio (created if missing): AppDataLocation for
-    the app's own names, whatever the launcher named the process (``dense-studio``,
-    ``python -m dense_studio`` and a script must all find the same recovery files)."""
+    """The user's data folder for Dense Studio (created if missing): AppDataLocation's
+    layout (``<data>/DenseStudio/dense-studio``) for the app's own names, whatever the
+    launcher named the process (``dense-studio``, ``python -m dense_studio`` and a script
+    must all find the same files); on Windows the local, not the roaming, data folder."""
     generic = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
     folder = Path(generic) / ORGANIZATION / APPLICATION
     folder.mkdir(parents=True, exist_ok=True)
