@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
@@ -35,14 +35,15 @@ from dense_studio.engine.describe import (
 from dense_studio.engine.spec import DenseSpec, DropoutSpec
 from dense_studio.errors import ConfigError
 from dense_studio.session import LayerStack
+from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.layers.commands import UndoActions
 from dense_studio.ui.layers.list import LayerList, RowControlFilter
 from dense_studio.ui.layers.buttons import LayerButtons
 from dense_studio.ui.layers.row import (
     Columns,
     LayerRow,
+    HeaderRow,
     fixed_row,
-    header_row,
     slider_to_units,
     units_to_slider,
 )
@@ -57,7 +58,7 @@ NEW_DENSE = DenseSpec(64, "relu")
 NEW_DROPOUT = DropoutSpec(0.2)
 
 
-class LayerEditor(QWidget):
+class LayerEditor(Retranslating, QWidget):
     """Edit the hidden layers of ``layers`` (a ``session.LayerStack``; a new one of its
     own by default) between the fixed input and output rows.
 
@@ -70,7 +71,6 @@ class LayerEditor(QWidget):
     def __init__(self, layers: LayerStack | None = None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("layerEditor")
-        self.setAccessibleName(self.tr("Layer editor"))
         self._stack = layers if layers is not None else LayerStack()
         self._input_shape: tuple[int, ...] = (28, 28)
         self._num_classes = 10
@@ -111,28 +111,14 @@ class LayerEditor(QWidget):
         self._lock_banner.hide()
         layout.addWidget(self._lock_banner)
 
-        layout.addLayout(header_row(columns))
+        layout.addWidget(HeaderRow(columns))
 
         self._input_row, self._input_title, self._input_shape_label, self._input_params = (
-            fixed_row(self._columns, 
-                self.tr(
-                    "The input: each 28×28 image is flattened into one long row of 784 numbers "
-                    "(one per pixel, 0 = black, 1 = white). Flatten only rearranges, so it has "
-                    "no parameters."
-                )
-            )
-        )
+            fixed_row(self._columns))
         layout.addWidget(self._input_row)
 
         self._list = LayerList()
         self._control_filter = RowControlFilter(self._list, self._select_row_of, self)
-        name_widget(self._list, "layerList", self.tr("Hidden layers"))
-        self._list.setToolTip(
-            self.tr(
-                "The hidden layers, from input (top) to output (bottom). Drag a row to "
-                "reorder it; Delete removes the selected row."
-            )
-        )
         self._list.setMinimumHeight(120)
         self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -145,9 +131,7 @@ class LayerEditor(QWidget):
         self._list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self._list.moveRequested.connect(self._move)
         self._list.removeRequested.connect(self.remove_selected)
-        self._empty_hint = QLabel(
-            self.tr("No hidden layers: the inputs go straight to the output layer.")
-        )
+        self._empty_hint = QLabel()
         self._empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty_hint.setWordWrap(True)
         self._empty_hint.setStyleSheet("color: palette(dark); font-style: italic;")
@@ -156,13 +140,7 @@ class LayerEditor(QWidget):
         layout.addWidget(self._list, 1)
 
         self._output_row, self._output_title, self._output_shape_label, self._output_params = (
-            fixed_row(self._columns, 
-                self.tr(
-                    "The output layer always has one unit per class. Softmax turns its outputs "
-                    "into probabilities that add up to 1; the largest one is the guess."
-                )
-            )
-        )
+            fixed_row(self._columns))
         layout.addWidget(self._output_row)
 
         self._buttons = LayerButtons()
@@ -176,12 +154,6 @@ class LayerEditor(QWidget):
         self._total_label.setObjectName("totalParamsLabel")
         self._total_label.setTextFormat(Qt.TextFormat.RichText)
         self._total_label.setIndent(columns.margin + 1)
-        self._total_label.setToolTip(
-            self.tr(
-                "All the numbers the network learns. Each is a 32-bit float, so the model "
-                "takes 4 bytes per parameter."
-            )
-        )
         big = self._total_label.font()
         big.setPointSizeF(big.pointSizeF() * 1.15)
         self._total_label.setFont(big)
@@ -195,6 +167,34 @@ class LayerEditor(QWidget):
         )
         self._memory_label.hide()
         layout.addWidget(self._memory_label)
+        self._retranslate_texts()
+
+    def retranslate(self) -> None:
+        """Every text in the application's language (on a switch; the rows and buttons
+        retranslate themselves, then the list fits their new widths)."""
+        self._retranslate_texts()
+        self._refresh_stats()
+        self.set_locked(self._locked, self._lock_reason)
+        QTimer.singleShot(0, self, self._fit_list_width)
+
+    def _retranslate_texts(self) -> None:
+        self.setAccessibleName(self.tr("Layer editor"))
+        self._input_row.setToolTip(self.tr(
+            "The input: each 28×28 image is flattened into one long row of 784 numbers "
+            "(one per pixel, 0 = black, 1 = white). Flatten only rearranges, so it has "
+            "no parameters."))
+        name_widget(self._list, "layerList", self.tr("Hidden layers"))
+        self._list.setToolTip(self.tr(
+            "The hidden layers, from input (top) to output (bottom). Drag a row to "
+            "reorder it; Delete removes the selected row."))
+        self._empty_hint.setText(
+            self.tr("No hidden layers: the inputs go straight to the output layer."))
+        self._output_row.setToolTip(self.tr(
+            "The output layer always has one unit per class. Softmax turns its outputs "
+            "into probabilities that add up to 1; the largest one is the guess."))
+        self._total_label.setToolTip(self.tr(
+            "All the numbers the network learns. Each is a 32-bit float, so the model "
+            "takes 4 bytes per parameter."))
 
     # ----------------------------------------------------------------- public API
     def hidden_layers(self) -> tuple:

@@ -24,9 +24,9 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QMainWindow, QWidget
 
 from dense_studio.engine.spec import format_layers
 from dense_studio.errors import DenseStudioError
@@ -34,16 +34,20 @@ from dense_studio.files.session_file import read_session
 from dense_studio.session import Session
 from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame
 from dense_studio.ui.background import Busy
+from dense_studio.ui.controllers.autosave import Autosave
 from dense_studio.ui.controllers.canvas import CanvasController
 from dense_studio.ui.controllers.dataset import DatasetController
 from dense_studio.ui.controllers.files import FilesController
 from dense_studio.ui.controllers.notices import Notices
+from dense_studio.ui.controllers.recovery import RecoveryBar
 from dense_studio.ui.controllers.settings import SettingsBinding
 from dense_studio.ui.controllers.training import TrainingController
+from dense_studio.ui.controllers.unsaved import UnsavedWork
 from dense_studio.ui.curves import TrainingCurves
 from dense_studio.ui.drawings import DrawingsController
 from dense_studio.ui.help import AboutDialog, FirstRunGuide, HelpBrowser, ShortcutsDialog
-from dense_studio.ui.i18n import choose_language, class_name_for_display, current_language
+from dense_studio.ui.i18n import (apply_language, choose_language, class_name_for_display,
+                                  current_language)
 from dense_studio.ui.layer_editor import LayerEditor
 from dense_studio.ui.menus import WindowMenus
 from dense_studio.ui.messages import fill, format_count
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
         self.windowSettings.restore()
         self._build_help()
         self.drawings = DrawingsController(self)
+        self._build_safety()
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -231,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def _language_chosen(self, action) -> None:
         write_setting(self._settings, "language", action.data())
-        self.notices.status(self.tr("The language changes when Dense Studio starts again."))
+        self.set_language(action.data())
 
     # ================================================================ the session's news
     def _dataset_changed(self, event) -> None:
@@ -343,7 +348,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================ files
     def open_model_dialog(self) -> None:
-        if not self.is_training and (path := self.files.ask_open_model()):
+        if not self.is_training and self._may_discard() and (path := self.files.ask_open_model()):
             self.open_model(path)
 
     def open_model(self, path: str | Path) -> bool:
@@ -395,7 +400,8 @@ class MainWindow(QMainWindow):
         return self.files.write_model(path) is not None
 
     def open_session_dialog(self) -> None:
-        if not self.is_training and (path := self.files.ask_open_session()):
+        if not self.is_training and self._may_discard() and (
+                path := self.files.ask_open_session()):
             self.open_session(path)
 
     def open_session(self, path: str | Path) -> bool:
@@ -483,7 +489,12 @@ class MainWindow(QMainWindow):
         return self.guide.start(automatic=False)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        """Stop training and wait for the thread (≤ 1 s normally), save settings, close."""
+        """Stop training and wait for the thread (≤ 1 s normally), save settings, close.
+        A close the person asked for (the window's close button) asks about unsaved work
+        first; the Quit action asks in quit_clicked; a close() from code does not ask."""
+        if event.spontaneous() and not self._may_discard():
+            event.ignore()
+            return
         self._closing = True
         if not self.training.close(CLOSE_TIMEOUT_MS):
             # A huge batch is still running: the window goes away now, the process waits
@@ -495,9 +506,98 @@ class MainWindow(QMainWindow):
             self.save_settings()
         except Exception:  # noqa: BLE001 - closing must never fail
             log.exception("could not save settings")
+        self.autosave.close(clean=True)  # a clean quit leaves no recovery file
         super().closeEvent(event)
 
     # ================================================================ my drawings
     def add_drawing(self, label: int) -> int:
         """Keep the canvas input as one of my drawings, of class ``label``; the count after."""
         return self.drawings.add(label)
+
+    # ================================================================ safety
+    # (autosave and recovery, unsaved work and the title, the live language switch)
+    def _build_safety(self) -> None:
+        """Autosave and the recovery offer, the title and the unsaved-work question."""
+        self.autosave = Autosave(self.session, parent=self)
+        self.unsaved = UnsavedWork(self, self.session)
+        self.recoveryBar = RecoveryBar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.recoveryBar)
+        self.recoveryBar.restoreClicked.connect(self.restore_recovery)
+        self.recoveryBar.discardClicked.connect(self.discard_recovery)
+        self._recoveries = self.autosave.recovery.orphans()
+        self.recoveryBar.offer(self._recoveries[0] if self._recoveries else None)
+
+    def _may_discard(self) -> bool:
+        """Before the work is replaced or closed: True if there is no unsaved work, or the
+        person saved it or chose Discard (Save / Discard / Cancel); False to stay."""
+        return self.unsaved.may_discard()
+
+    confirm_discard = _may_discard
+
+    def quit_clicked(self) -> None:
+        """File → Quit: ask about unsaved work, then close."""
+        if self._may_discard():
+            self.close()
+
+    def save_session_clicked(self) -> bool:
+        """Save the session to its file (asking where if it has none); True if saved."""
+        path = self.session.path or self.files.ask_save_session()
+        return bool(path) and self.save_session(path)
+
+    def recovery_available(self) -> bool:
+        """Whether work left by an instance that did not close properly can be restored."""
+        return bool(self._recoveries)
+
+    def restore_recovery(self) -> bool:
+        """Open the newest recovery file as unsaved work; False (with a message) if it
+        cannot be read or the work open now may not be replaced."""
+        if not self._recoveries or not self._may_discard():
+            return False
+        path = self._recoveries[0]
+        if not self.open_session(path):
+            return False
+        # The recovered work is in no file of the person's: unsaved until they save it.
+        self.session.path = None
+        self.unsaved.recovered = True
+        self.session._set_dirty(True)  # noqa: SLF001 - asks Session for mark_dirty()
+        self.autosave.recovery.adopt(path)  # it is now this instance's recovery file
+        self._recoveries.pop(0)
+        self.recoveryBar.offer(self._recoveries[0] if self._recoveries else None)
+        self.unsaved.update_title()
+        self.notices.status(self.tr("Restored your unsaved work. Save it to keep it."))
+        return True
+
+    def discard_recovery(self) -> None:
+        """Delete the recovery file on offer (and offer the next, if any)."""
+        if self._recoveries:
+            self.autosave.recovery.discard(self._recoveries.pop(0))
+        self.recoveryBar.offer(self._recoveries[0] if self._recoveries else None)
+
+    def set_language(self, language: str) -> None:
+        """Switch the whole window to ``language`` now (no restart): every widget gets
+        Qt's LanguageChange and sets its texts again (its ``retranslate()``)."""
+        apply_language(QApplication.instance(), language)
+        # Delivered now (the window passes it on to every child), then the window's own.
+        QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        self._retranslate_window()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # the children retranslate after this: the window's own texts once they have
+            QTimer.singleShot(0, self, self._retranslate_window)
+
+    def _retranslate_window(self) -> None:
+        self.menus.retranslate()
+        # (the curves group has no title of its own: its tab carries it, inside/column.py)
+        for name, title in (("networkGroup", self.tr("Network")),
+                            ("trainingGroup", self.tr("Training"))):
+            self.findChild(QGroupBox, name).setTitle(title)
+        self.unsaved.update_title()
+        self._update_state()  # the train action's text, the layer editor's lock reason
+        self._show_class_names()
+        self.openImageButton.setToolTip(self.tr(
+            "Open an image file and let the network guess what it shows (Ctrl+I)"))
+        for action in self.languageGroup.actions():
+            action.setChecked(action.data() == current_language())
+        self.notices.status(self.tr("Language: English"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QAbstractSpinBox,
@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from dense_studio.data import DATASETS
 from dense_studio.engine.spec import MAX_BATCH_SIZE, MAX_EPOCHS, OPTIMIZERS
-from dense_studio.ui.messages import fill
+from dense_studio.ui.inside.strings import Retranslating
+from dense_studio.ui.messages import fill, format_count, format_duration  # (re-exported)
 from dense_studio.ui.names import name_widget
 from dense_studio.ui.settings import MAX_SEED
 
@@ -40,23 +41,7 @@ OPTIMIZER_TITLES = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 SPEED_LABEL_SECONDS = 0.25  # samples/s and time left change four times a second
 
 
-def format_duration(seconds: float) -> str:
-    """'< 1 s', '42 s', '3 min 05 s', '1 h 02 min' (units are international symbols)."""
-    if seconds != seconds or seconds < 0:  # NaN or negative
-        return "?"
-    if seconds < 1:
-        return "< 1 s"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
-class TrainingPanel(QWidget):
+class TrainingPanel(Retranslating, QWidget):
     """Hyperparameters, the three training buttons, and the progress display."""
 
     datasetChanged = Signal(str)
@@ -69,110 +54,67 @@ class TrainingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._state = "loading"
-        self._locale = QLocale()
         self._speed_shown = -1.0
 
         self.datasetCombo = QComboBox()
         for name, title in DATASETS.items():
             self.datasetCombo.addItem(title, name)
-        name_widget(self.datasetCombo, "datasetCombo", self.tr("Dataset to train on"))
-        self.datasetCombo.setToolTip(self.tr(
-            "The images to learn from: handwritten digits (MNIST) or pieces of clothing "
-            "(Fashion-MNIST)"))
-
         self.optimizerCombo = QComboBox()
         for name in OPTIMIZERS:
             self.optimizerCombo.addItem(OPTIMIZER_TITLES.get(name, name), name)
-        name_widget(self.optimizerCombo, "optimizerCombo", self.tr("Optimizer"))
-        self.optimizerCombo.setToolTip(self.tr(
-            "How the weights are changed after each batch to lower the loss"))
 
         self.learningRateSpin = QDoubleSpinBox()
         self.learningRateSpin.setDecimals(5)
         self.learningRateSpin.setRange(0.00001, 10.0)
         self.learningRateSpin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.learningRateSpin.setValue(0.001)
-        name_widget(self.learningRateSpin, "learningRateSpin", self.tr("Learning rate"))
-        self.learningRateSpin.setToolTip(self.tr(
-            "How big each step of the weights is: too small learns slowly, too big jumps "
-            "around"))
-
         self.batchSizeSpin = QSpinBox()
         self.batchSizeSpin.setRange(1, MAX_BATCH_SIZE)
         self.batchSizeSpin.setValue(32)
-        name_widget(self.batchSizeSpin, "batchSizeSpin", self.tr("Batch size"))
-        self.batchSizeSpin.setToolTip(self.tr(
-            "How many images the network sees before each change of the weights"))
-
         self.epochsSpin = QSpinBox()
         self.epochsSpin.setRange(1, MAX_EPOCHS)
         self.epochsSpin.setValue(5)
-        name_widget(self.epochsSpin, "epochsSpin", self.tr("Number of epochs"))
-        self.epochsSpin.setToolTip(self.tr(
-            "How many times the network goes through all the training images"))
-
         self.validationSpin = QSpinBox()
         self.validationSpin.setRange(0, 90)
         self.validationSpin.setSuffix(" %")
         self.validationSpin.setValue(10)
-        self.validationSpin.setToolTip(
-            self.tr("Share of the training images held out to check the model on unseen data")
-        )
-        name_widget(self.validationSpin, "validationSpin", self.tr("Validation split"))
-
         # A QSpinBox holds a C int (2**31 - 1); a double holds every seed up to 2**32 - 1.
         self.seedSpin = QDoubleSpinBox()
         self.seedSpin.setDecimals(0)
         self.seedSpin.setRange(0, MAX_SEED)
-        self.seedSpin.setToolTip(self.tr("Same seed, same settings: the same run again"))
-        name_widget(self.seedSpin, "seedSpin", self.tr("Random seed"))
 
-        self.trainButton = QPushButton(self.tr("Start training"))
+        self.trainButton = QPushButton()
         self.trainButton.setDefault(True)
-        name_widget(self.trainButton, "trainButton", self.tr("Start, pause or resume training"))
-        self.stopButton = QPushButton(self.tr("Stop"))
-        name_widget(self.stopButton, "stopButton", self.tr("Stop training after this batch"))
-        self.stopButton.setToolTip(self.tr(
-            "Stop training after this batch; the weights learnt so far stay (Ctrl+.)"))
-        self.resetButton = QPushButton(self.tr("Reset weights"))
-        self.resetButton.setToolTip(self.tr("Start again from fresh random weights"))
-        name_widget(self.resetButton, "resetButton", self.tr("Reset the weights"))
-
+        self.stopButton = QPushButton()
+        self.resetButton = QPushButton()
         self.progressBar = QProgressBar()
         self.progressBar.setRange(0, 1)
         self.progressBar.setValue(0)
         self.progressBar.setTextVisible(True)
-        self.progressBar.setFormat(self.tr("Not started"))
-        name_widget(self.progressBar, "progressBar", self.tr("Training progress"))
-
+        self._progress_started = False
         self.speedLabel = QLabel(" ")
         self.speedLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        name_widget(self.speedLabel, "speedLabel", self.tr("Training speed and time left"))
-        self.decayCheck = QCheckBox(self.tr("Cosine learning-rate decay"))
+        self.decayCheck = QCheckBox()
         self.decayCheck.setChecked(True)
-        self.decayCheck.setToolTip(self.tr(
-            "Lower the learning rate smoothly to 0 over the run: big steps first, fine steps "
-            "at the end (Keras: CosineDecay)"))
-        name_widget(self.decayCheck, "decayCheck", self.tr("Cosine learning-rate decay"))
         self.messageLabel = QLabel()
         self.messageLabel.setWordWrap(True)
         self.messageLabel.setVisible(False)
         self.messageLabel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        name_widget(self.messageLabel, "trainingMessage", self.tr("Training message"))
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         rows = [
-            (self.tr("&Dataset"), self.datasetCombo, None, None),
-            (self.tr("&Optimizer"), self.optimizerCombo, self.tr("&Learning rate"), self.learningRateSpin),
-            (self.tr("&Batch size"), self.batchSizeSpin, self.tr("&Epochs"), self.epochsSpin),
-            (self.tr("&Validation"), self.validationSpin, self.tr("S&eed"), self.seedSpin),
+            (self.datasetCombo, None),
+            (self.optimizerCombo, self.learningRateSpin),
+            (self.batchSizeSpin, self.epochsSpin),
+            (self.validationSpin, self.seedSpin),
         ]
-        for row, (label1, widget1, label2, widget2) in enumerate(rows):
-            for column, (text, widget) in enumerate(((label1, widget1), (label2, widget2))):
+        self._labels: dict[QWidget, QLabel] = {}  # each control's label, by control
+        for row, (widget1, widget2) in enumerate(rows):
+            for column, widget in enumerate((widget1, widget2)):
                 if widget is None:
                     continue
-                label = QLabel(text)
+                label = self._labels[widget] = QLabel()
                 label.setBuddy(widget)
                 grid.addWidget(label, row, 2 * column)
                 span = 3 if widget2 is None else 1
@@ -207,7 +149,61 @@ class TrainingPanel(QWidget):
                        self.decayCheck.toggled):
             signal.connect(self._edited)
         self._showing = False
+        self.retranslate()
         self.set_state("loading")
+
+    def retranslate(self) -> None:
+        """Every text in the application's language (from ``__init__`` and on a switch)."""
+        name_widget(self.datasetCombo, "datasetCombo", self.tr("Dataset to train on"))
+        self.datasetCombo.setToolTip(self.tr(
+            "The images to learn from: handwritten digits (MNIST) or pieces of clothing "
+            "(Fashion-MNIST)"))
+        name_widget(self.optimizerCombo, "optimizerCombo", self.tr("Optimizer"))
+        self.optimizerCombo.setToolTip(self.tr(
+            "How the weights are changed after each batch to lower the loss"))
+        name_widget(self.learningRateSpin, "learningRateSpin", self.tr("Learning rate"))
+        self.learningRateSpin.setToolTip(self.tr(
+            "How big each step of the weights is: too small learns slowly, too big jumps "
+            "around"))
+        name_widget(self.batchSizeSpin, "batchSizeSpin", self.tr("Batch size"))
+        self.batchSizeSpin.setToolTip(self.tr(
+            "How many images the network sees before each change of the weights"))
+        name_widget(self.epochsSpin, "epochsSpin", self.tr("Number of epochs"))
+        self.epochsSpin.setToolTip(self.tr(
+            "How many times the network goes through all the training images"))
+        self.validationSpin.setToolTip(
+            self.tr("Share of the training images held out to check the model on unseen data")
+        )
+        name_widget(self.validationSpin, "validationSpin", self.tr("Validation split"))
+        self.seedSpin.setToolTip(self.tr("Same seed, same settings: the same run again"))
+        name_widget(self.seedSpin, "seedSpin", self.tr("Random seed"))
+        name_widget(self.trainButton, "trainButton", self.tr("Start, pause or resume training"))
+        self.stopButton.setText(self.tr("Stop"))
+        name_widget(self.stopButton, "stopButton", self.tr("Stop training after this batch"))
+        self.stopButton.setToolTip(self.tr(
+            "Stop training after this batch; the weights learnt so far stay (Ctrl+.)"))
+        self.resetButton.setText(self.tr("Reset weights"))
+        self.resetButton.setToolTip(self.tr("Start again from fresh random weights"))
+        name_widget(self.resetButton, "resetButton", self.tr("Reset the weights"))
+        if not self._progress_started:
+            self.progressBar.setFormat(self.tr("Not started"))
+        name_widget(self.progressBar, "progressBar", self.tr("Training progress"))
+        name_widget(self.speedLabel, "speedLabel", self.tr("Training speed and time left"))
+        self.decayCheck.setText(self.tr("Cosine learning-rate decay"))
+        self.decayCheck.setToolTip(self.tr(
+            "Lower the learning rate smoothly to 0 over the run: big steps first, fine steps "
+            "at the end (Keras: CosineDecay)"))
+        name_widget(self.decayCheck, "decayCheck", self.tr("Cosine learning-rate decay"))
+        name_widget(self.messageLabel, "trainingMessage", self.tr("Training message"))
+        labels = self._labels
+        labels[self.datasetCombo].setText(self.tr("&Dataset"))
+        labels[self.optimizerCombo].setText(self.tr("&Optimizer"))
+        labels[self.learningRateSpin].setText(self.tr("&Learning rate"))
+        labels[self.batchSizeSpin].setText(self.tr("&Batch size"))
+        labels[self.epochsSpin].setText(self.tr("&Epochs"))
+        labels[self.validationSpin].setText(self.tr("&Validation"))
+        labels[self.seedSpin].setText(self.tr("S&eed"))
+        self.set_state(self._state)
 
     # -- settings ----------------------------------------------------------------------
     def dataset(self) -> str:
@@ -306,6 +302,7 @@ class TrainingPanel(QWidget):
 
     # -- progress ----------------------------------------------------------------------
     def begin_progress(self, epochs: int, batches: int) -> None:
+        self._progress_started = True
         self.progressBar.setRange(0, max(1, epochs * batches))
         self.progressBar.setValue(0)
         self.progressBar.setFormat(fill(self.tr("Epoch %1/%2 · batch %3/%4"), 1, epochs, 0,
@@ -335,7 +332,7 @@ class TrainingPanel(QWidget):
         if rate > 0:
             left = max(0, total_samples - event.samples_seen) / rate
             self.speedLabel.setText(fill(self.tr("%1 samples/s · about %2 left"),
-                                         self._locale.toString(int(round(rate))),
+                                         format_count(int(round(rate))),
                                          format_duration(left)))
 
     def finish_progress(self, text: str, complete: bool, summary: str = "") -> None:
@@ -346,6 +343,7 @@ class TrainingPanel(QWidget):
         self.speedLabel.setText(summary or " ")
 
     def reset_progress(self) -> None:
+        self._progress_started = False
         self.progressBar.setRange(0, 1)
         self.progressBar.setValue(0)
         self.progressBar.setFormat(self.tr("Not started"))

@@ -23,6 +23,9 @@ __all__ = ["FilesController", "MODEL_FILTER", "SESSION_FILTER", "IMAGE_FILTER", 
 
 MODEL_FILTER = "Dense Studio model (*.dsmodel)"
 SESSION_FILTER = "Dense Studio session (*.dssession)"
+#: Qt's own file dialog, not the platform's: it speaks the window's language (the
+#: platform's follows the system's) and looks the same in every lab.
+_OWN_DIALOG = QFileDialog.Option.DontUseNativeDialog
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.pgm *.ppm)"
 
 
@@ -51,32 +54,36 @@ class FilesController(QObject):
 
     def ask_open_model(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
-            self._window, self.tr("Open model"), self.last_dir("model"), self.tr(MODEL_FILTER))
+            self._window, self.tr("Open model"), self.last_dir("model"),
+            self.tr(MODEL_FILTER), options=_OWN_DIALOG)
         return path
 
     def ask_save_model(self) -> str:
         start = self.path or Path(self.last_dir("model")) / (
             self._session.dataset_name + MODEL_SUFFIX)
         path, _ = QFileDialog.getSaveFileName(
-            self._window, self.tr("Save model"), str(start), self.tr(MODEL_FILTER))
+            self._window, self.tr("Save model"), str(start),
+            self.tr(MODEL_FILTER), options=_OWN_DIALOG)
         return path
 
     def ask_open_session(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
             self._window, self.tr("Open session"), self.last_dir("model"),
-            self.tr(SESSION_FILTER))
+            self.tr(SESSION_FILTER), options=_OWN_DIALOG)
         return path
 
     def ask_save_session(self) -> str:
         start = self._session.path or Path(self.last_dir("model")) / (
             "session" + session_file.SUFFIX)
         path, _ = QFileDialog.getSaveFileName(
-            self._window, self.tr("Save session"), str(start), self.tr(SESSION_FILTER))
+            self._window, self.tr("Save session"), str(start),
+            self.tr(SESSION_FILTER), options=_OWN_DIALOG)
         return path
 
     def ask_open_image(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
-            self._window, self.tr("Open image"), self.last_dir("image"), self.tr(IMAGE_FILTER))
+            self._window, self.tr("Open image"), self.last_dir("image"),
+            self.tr(IMAGE_FILTER), options=_OWN_DIALOG)
         if path:
             write_setting(self._settings, "last_image_dir", str(Path(path).parent))
         return path

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from dense_studio.ui.help.shortcuts import menu_shortcuts
 from dense_studio.ui.help.strings import fill, tr
+from dense_studio.ui.i18n import current_language
 
 __all__ = ["HelpBrowser", "PAGES", "HELP_LANGUAGES", "help_folder", "page_path", "page_title",
            "open_external"]
@@ -175,6 +176,23 @@ class HelpBrowser(QWidget):
             button.setArrowType(arrow)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         return button
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # later, from the event loop: the event also reaches windows being destroyed
+            QTimer.singleShot(0, self, self._follow_language)
+
+    def _follow_language(self) -> None:
+        # A hidden guide follows when it is shown again (showEvent): its menus' window may
+        # be gone meanwhile, and the shortcuts page reads them.
+        if self.isVisible() and current_language() != self.language:
+            self.set_language(current_language())  # the window switched language
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if current_language() != self.language:
+            self.set_language(current_language())
+        super().showEvent(event)
 
     # ---------------------------------------------------------------- public
     def set_language(self, language: str, *, page: str | None = None, anchor: str = "") -> None:

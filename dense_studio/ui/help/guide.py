@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from dense_studio.ui.help.strings import fill, tr
+from dense_studio.ui.i18n import current_language
 
 __all__ = ["GuideStep", "FirstRunGuide", "FIRST_RUN_STEPS", "NO_GUIDE_ENV", "guide_disabled"]
 
@@ -220,6 +221,16 @@ class FirstRunGuide(QFrame):
         """Hide without counting as seen (a lesson or presenter mode just began)."""
         if self.is_active():
             self._close(completed=False, seen=False)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # later, from the event loop: the event also reaches windows being destroyed
+            QTimer.singleShot(0, self, self._follow_language)
+
+    def _follow_language(self) -> None:
+        if current_language() != self.language:
+            self.set_language(current_language())  # the window switched language
 
     def set_language(self, language: str) -> None:
         self.language = language

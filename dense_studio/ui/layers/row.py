@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from dense_studio.engine.describe import format_shape
 from dense_studio.engine.spec import ACTIVATIONS, MAX_UNITS, DenseSpec
+from dense_studio.ui.inside.strings import Retranslating
 
-__all__ = ["LayerRow", "Columns", "column_labels", "fixed_row", "header_row", "units_to_slider", "slider_to_units",
+__all__ = ["LayerRow", "Columns", "column_labels", "fixed_row", "HeaderRow", "units_to_slider", "slider_to_units",
            "MAX_DROPOUT", "SLIDER_STEPS"]
 
 MAX_DROPOUT = 0.9
@@ -92,30 +93,36 @@ def column_labels(columns: Columns) -> tuple[QLabel, QLabel]:
     return shape, params
 
 
-def header_row(columns: Columns) -> QHBoxLayout:
+class HeaderRow(Retranslating, QWidget):
     """The column titles above the rows."""
-    header = QHBoxLayout()
-    header.setContentsMargins(columns.margin + 1, 0, columns.margin + 1, 0)
-    head_layer = QLabel(_tr("Layer"))
-    head_shape = QLabel(_tr("Output shape"))
-    head_params = QLabel(_tr("Param #"))
-    head_shape.setFixedWidth(columns.shape)
-    head_params.setFixedWidth(columns.params)
-    head_params.setToolTip(
-        _tr("Number of learned parameters (weights + biases), counted as Keras does.")
-    )
-    for label in (head_shape, head_params):
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    for label in (head_layer, head_shape, head_params):
-        label.setStyleSheet("font-weight: bold;")
-    header.addWidget(head_layer, 1)
-    header.addWidget(head_shape)
-    header.addSpacing(columns.spacing)
-    header.addWidget(head_params)
-    return header
+
+    def __init__(self, columns: Columns, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        header = QHBoxLayout(self)
+        header.setContentsMargins(columns.margin + 1, 0, columns.margin + 1, 0)
+        self._layer, self._shape, self._params = QLabel(), QLabel(), QLabel()
+        self._shape.setFixedWidth(columns.shape)
+        self._params.setFixedWidth(columns.params)
+        for label in (self._shape, self._params):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for label in (self._layer, self._shape, self._params):
+            label.setStyleSheet("font-weight: bold;")
+        header.addWidget(self._layer, 1)
+        header.addWidget(self._shape)
+        header.addSpacing(columns.spacing)
+        header.addWidget(self._params)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self._layer.setText(_tr("Layer"))
+        self._shape.setText(_tr("Output shape"))
+        self._params.setText(_tr("Param #"))
+        self._params.setToolTip(
+            _tr("Number of learned parameters (weights + biases), counted as Keras does.")
+        )
 
 
-def fixed_row(columns: Columns, tooltip: str):
+def fixed_row(columns: Columns):
     """A fixed row (input or output): ``(frame, title, shape label, params label)``."""
     frame = QFrame()
     frame.setObjectName("fixedLayerRow")
@@ -123,7 +130,6 @@ def fixed_row(columns: Columns, tooltip: str):
         "QFrame#fixedLayerRow { background: palette(window); border: 1px dashed palette(mid);"
         " border-radius: 4px; }"
     )
-    frame.setToolTip(tooltip)
     row = QHBoxLayout(frame)
     row.setContentsMargins(columns.margin, 6, columns.margin, 6)
     row.setSpacing(columns.spacing)
@@ -136,7 +142,7 @@ def fixed_row(columns: Columns, tooltip: str):
     return frame, title, shape, params
 
 
-class LayerRow(QWidget):
+class LayerRow(Retranslating, QWidget):
     """The editors of one hidden layer, living inside a list item."""
 
     unitsEdited = Signal(object, int)
@@ -163,96 +169,48 @@ class LayerRow(QWidget):
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
-        self.title.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(self.tr("Dropout")) + 4)
         top.addWidget(self.number)
         top.addWidget(self.title)
 
         self.units_spin = self.units_slider = self.activation_combo = self.rate_spin = None
         if self.kind == "dense":
-            self.title.setText(self.tr("Dense"))
             self.units_spin = QSpinBox()
             self.units_spin.setObjectName("unitsSpin")
-            self.units_spin.setAccessibleName(self.tr("Units"))
             self.units_spin.setRange(1, MAX_UNITS)
             self.units_spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
             self.units_spin.setKeyboardTracking(False)
             self.units_spin.setAccelerated(True)
-            self.units_spin.setSuffix(self.tr(" units"))
-            self.units_spin.setToolTip(
-                self.tr(
-                    "How many neurons this layer has (1–4096). Each neuron has one weight for "
-                    "every input plus one bias, so the layer has inputs × units + units "
-                    "parameters. More neurons can learn more, but train slower and can overfit."
-                )
-            )
             self.units_spin.valueChanged.connect(self._spin_changed)
             self.units_spin.editingFinished.connect(self.unitsEditFinished)
 
             self.activation_combo = QComboBox()
             self.activation_combo.setObjectName("activationCombo")
-            self.activation_combo.setAccessibleName(self.tr("Activation"))
-            for index, name in enumerate(ACTIVATIONS):
+            for name in ACTIVATIONS:
                 self.activation_combo.addItem(name, name)
-                self.activation_combo.setItemData(
-                    index, _tr(_ACTIVATION_HELP.get(name, name)), Qt.ItemDataRole.ToolTipRole
-                )
-            self.activation_combo.setToolTip(
-                self.tr(
-                    "The activation function bends each neuron's output. Without one, stacked "
-                    "layers could only draw straight lines. Hover over a choice to learn more."
-                )
-            )
             self.activation_combo.currentIndexChanged.connect(self._combo_changed)
             top.addWidget(self.units_spin)
             top.addWidget(self.activation_combo)
         else:
-            self.title.setText(self.tr("Dropout"))
             self.rate_spin = QDoubleSpinBox()
             self.rate_spin.setObjectName("dropoutRateSpin")
-            self.rate_spin.setAccessibleName(self.tr("Dropout rate"))
             self.rate_spin.setRange(0.0, MAX_DROPOUT)
             self.rate_spin.setSingleStep(0.05)
             self.rate_spin.setDecimals(2)
             self.rate_spin.setKeyboardTracking(False)
-            self.rate_spin.setPrefix(self.tr("rate "))
-            self.rate_spin.setToolTip(
-                self.tr(
-                    "While training, this fraction of the previous layer's outputs is set to 0 "
-                    "at random, a different set every batch. The network cannot rely on any "
-                    "single neuron, which reduces overfitting. Dropout has no parameters and "
-                    "does nothing when predicting."
-                )
-            )
             self.rate_spin.valueChanged.connect(lambda value: self.rateEdited.emit(self, value))
             self.rate_spin.editingFinished.connect(self.rateEditFinished)
             top.addWidget(self.rate_spin)
 
         top.addStretch(1)
         self.shape_label, self.params_label = column_labels(columns)
-        self.shape_label.setToolTip(
-            self.tr(
-                "Output shape: None stands for the batch size, the number is the values "
-                "per image."
-            )
-        )
-        self.params_label.setToolTip(
-            self.tr("Parameters (weights and biases) this layer learns.")
-        )
         top.addWidget(self.shape_label)
         top.addWidget(self.params_label)
 
         if self.kind == "dense":
             self.units_slider = QSlider(Qt.Orientation.Horizontal)
             self.units_slider.setObjectName("unitsSlider")
-            self.units_slider.setAccessibleName(self.tr("Units (log scale)"))
             self.units_slider.setRange(0, SLIDER_STEPS)
             self.units_slider.setPageStep(SLIDER_STEPS // 12)  # one page = ×2 units
-            self.units_slider.setToolTip(
-                self.tr(
-                    "Drag to change the number of units. The scale is logarithmic: each "
-                    "twelfth of the way doubles the units (1, 2, 4 … 4096)."
-                )
-            )
             self.units_slider.valueChanged.connect(self._slider_changed)
             self.units_slider.sliderReleased.connect(self.unitsEditFinished)
             slider_row = QHBoxLayout()
@@ -264,7 +222,64 @@ class LayerRow(QWidget):
             if control is not None:
                 control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no focus by wheel
                 control.installEventFilter(control_filter)
+        self.retranslate()
         self.set_layer(layer)
+
+    def retranslate(self) -> None:
+        """Every text in the application's language (from ``__init__`` and on a switch)."""
+        bold = self.title.font()
+        self.title.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(self.tr("Dropout")) + 4)
+        self.shape_label.setToolTip(
+            self.tr(
+                "Output shape: None stands for the batch size, the number is the values "
+                "per image."
+            )
+        )
+        self.params_label.setToolTip(
+            self.tr("Parameters (weights and biases) this layer learns.")
+        )
+        if self.kind == "dense":
+            self.title.setText(self.tr("Dense"))
+            self.units_spin.setAccessibleName(self.tr("Units"))
+            self.units_spin.setSuffix(self.tr(" units"))
+            self.units_spin.setToolTip(
+                self.tr(
+                    "How many neurons this layer has (1–4096). Each neuron has one weight for "
+                    "every input plus one bias, so the layer has inputs × units + units "
+                    "parameters. More neurons can learn more, but train slower and can overfit."
+                )
+            )
+            combo = self.activation_combo
+            combo.setAccessibleName(self.tr("Activation"))
+            for index, name in enumerate(ACTIVATIONS):
+                combo.setItemData(
+                    index, _tr(_ACTIVATION_HELP.get(name, name)), Qt.ItemDataRole.ToolTipRole
+                )
+            combo.setToolTip(
+                self.tr(
+                    "The activation function bends each neuron's output. Without one, stacked "
+                    "layers could only draw straight lines. Hover over a choice to learn more."
+                )
+            )
+            self.units_slider.setAccessibleName(self.tr("Units (log scale)"))
+            self.units_slider.setToolTip(
+                self.tr(
+                    "Drag to change the number of units. The scale is logarithmic: each "
+                    "twelfth of the way doubles the units (1, 2, 4 … 4096)."
+                )
+            )
+        else:
+            self.title.setText(self.tr("Dropout"))
+            self.rate_spin.setAccessibleName(self.tr("Dropout rate"))
+            self.rate_spin.setPrefix(self.tr("rate "))
+            self.rate_spin.setToolTip(
+                self.tr(
+                    "While training, this fraction of the previous layer's outputs is set to 0 "
+                    "at random, a different set every batch. The network cannot rely on any "
+                    "single neuron, which reduces overfitting. Dropout has no parameters and "
+                    "does nothing when predicting."
+                )
+            )
 
     def set_layer(self, layer) -> None:
         """Show ``layer``'s values without emitting edit signals."""
