@@ -469,6 +469,10 @@ class Session:
         if self.model.trained:
             self._set_dirty(True)
 
+    def mark_dirty(self) -> None:
+        """The work no longer matches any file (e.g. it came back from a recovery file)."""
+        self._set_dirty(True)
+
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self.dirty:
             self.dirty = dirty

@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
         # The recovered work is in no file of the person's: unsaved until they save it.
         self.session.path = None
         self.unsaved.recovered = True
-        self.session._set_dirty(True)  # noqa: SLF001 - asks Session for mark_dirty()
+        self.session.mark_dirty()
         self.autosave.recovery.adopt(path)  # it is now this instance's recovery file
         self._recoveries.pop(0)
         self.recoveryBar.offer(self._recoveries[0] if self._recoveries else None)

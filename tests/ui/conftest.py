@@ -30,19 +30,22 @@ GRACE_SECONDS = 2.0
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_settings(tmp_path_factory):
-    """Every QSettings the code can open lives in a temporary folder."""
+    """Every QSettings the code can open, and the data folder (autosave's recovery files),
+    live in a temporary folder."""
     folder = tmp_path_factory.mktemp("qsettings")
-    previous_xdg = os.environ.get("XDG_CONFIG_HOME")
+    previous = {name: os.environ.get(name) for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME")}
     os.environ["XDG_CONFIG_HOME"] = str(folder / "xdg")
+    os.environ["XDG_DATA_HOME"] = str(folder / "xdg-data")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, str(folder / scope.name))
     yield folder
-    if previous_xdg is None:
-        os.environ.pop("XDG_CONFIG_HOME", None)
-    else:
-        os.environ["XDG_CONFIG_HOME"] = previous_xdg
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture
