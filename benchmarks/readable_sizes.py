@@ -28,7 +28,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=_parse_size, default=(1024, 768))
     parser.add_argument("--shot", help="save a screenshot of the window here (PNG)")
-    parser.add_argument("--tab", choices=("first", "curves", "inside"), default=None)
+    parser.add_argument("--tab", choices=("first", "curves", "inside", "last"), default=None)
     parser.add_argument("--all-tabs", action="store_true")
     parser.add_argument("--presenter", action="store_true")
     parser.add_argument("--presenter-view", type=int, default=0)
@@ -73,6 +73,8 @@ def main(argv=None) -> int:
         window.centerTabs.setCurrentIndex(0)
     elif args.tab == "curves":
         window.centerTabs.show_curves()
+    elif args.tab == "last":
+        window.centerTabs.setCurrentIndex(window.centerTabs.count() - 1)
     elif args.tab == "inside":
         window.centerTabs.show_inside()
     if args.presenter:

@@ -51,6 +51,7 @@ from dense_studio.ui.prediction import PredictionController
 from dense_studio.ui.run_curves import RunCurves
 from dense_studio.ui.settings import open_settings, read_setting, write_setting
 from dense_studio.ui.training_panel import TrainingPanel
+from dense_studio.ui.view_menu import ViewMenu
 from dense_studio.ui.window_settings import WindowSettings
 
 __all__ = ["MainWindow"]
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.windowSettings = WindowSettings(self, self._settings)
         self.windowSettings.restore()
         self._build_help()
+        self.viewMenu = ViewMenu(self, self._settings)  # zoom, presenter mode (F5)
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -494,3 +496,11 @@ class MainWindow(QMainWindow):
         except Exception:  # noqa: BLE001 - closing must never fail
             log.exception("could not save settings")
         super().closeEvent(event)
+
+    # ================================================================ readable: view menu, zoom, presenter mode
+    def presenter_mode(self) -> bool:
+        """True while presenter mode (View → Presenter mode, F5) is on."""
+        return self.presenter.active
+
+    def set_presenter_mode(self, on: bool) -> None:
+        self.presenter.toggle(on)

@@ -233,7 +233,7 @@ class PredictionChart(QWidget):
         # Its own colours, the same in light and dark: a note that stands out.
         self._untrained_note.setStyleSheet(
             "QLabel { background: #fff3cd; color: #664d03; border: 1px solid #e0c36a;"
-            " border-radius: 4px; padding: 4px 8px; font-weight: bold; }"
+            " border-radius: 4px; padding: 4px 8px; }"
         )
         self._untrained_note.hide()
         layout.addWidget(self._untrained_note)
@@ -277,6 +277,9 @@ class PredictionChart(QWidget):
         big.setBold(True)
         hint = QFont(self.font())
         hint.setPointSizeF(hint.pointSizeF() * 1.15)
+        bold = QFont(self.font())
+        bold.setBold(True)  # (a style sheet's font-weight would pin the unzoomed size)
+        self._untrained_note.setFont(bold)
         self._headline.set_style(big, hint, (QColor(TOP_COLOR), foreground,
                                              self.palette().placeholderText().color()))
         self._plot.setBackground(background)
@@ -387,6 +390,7 @@ class PredictionChart(QWidget):
             return
         self._untrained = untrained
         self._untrained_note.setVisible(untrained)
+        self.updateGeometry()
         self._show()
 
     def is_untrained(self) -> bool:
@@ -473,3 +477,20 @@ class PredictionChart(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         return QSize(360, 320)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """Tall enough for the headline and the note as they wrap at the current width, so
+        that the splitter never cuts the plot's bottom axis off (layouts ask widths only)."""
+        width = max(self.width(), self._plot.minimumWidth())
+        layout = self.layout()
+        height = self._headline.heightForWidth(width) + self._plot.minimumHeight()
+        if self._untrained_note.isVisibleTo(self):
+            height += self._untrained_note.heightForWidth(width) + layout.spacing()
+        margins = layout.contentsMargins()
+        return QSize(self._plot.minimumWidth(),
+                     height + layout.spacing() + margins.top() + margins.bottom())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the texts wrap differently: another minimum height
