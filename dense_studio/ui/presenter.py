@@ -24,8 +24,8 @@ __all__ = ["Presenter", "PRESENTER_BOOST", "VIEWS"]
 
 #: The largest zoom boost presenter mode gives (times the person's zoom); less when the
 #: screen is too small for the views at that size.
-PRESENTER_BOOST = 1.6
-_BOOSTS = (1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0)
+PRESENTER_BOOST = 2.0
+_BOOSTS = (2.0, 1.8, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0)
 #: The big views, in the order the keys cycle through them.
 VIEWS = ("drawing", "curves", "layerMath", "weightImages", "networkDiagram", "testResults")
 
@@ -107,8 +107,8 @@ class Presenter(QObject):
         for column in (window.leftSplitter, window.rightSplitter):  # moved there if narrow
             if (index := tabs.indexOf(column)) >= 0:
                 tabs.setTabVisible(index, False)
-        for widget in (self.stage, window.drawPanel, window.predictPanel, tabs):
-            widget.show()
+        for widget in (self.stage, window.drawPanel, window.predictPanel):
+            widget.show()  # (the tabs are the stage's other page: it shows them when asked)
         window.drawPanel.canvasKeys.set_escape(False)  # Esc leaves presenter mode
         self._enable_keys(True)
         self.show_view(0)
