@@ -6,7 +6,7 @@ are for automation and for the layout that the settings restore.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from shiboken6 import isValid
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -322,6 +322,7 @@ class _NarrowWindow(QObject):
         # resize, until the person moves the splitter (or a saved split was restored).
         self._auto_split = False
         layout.mainSplitter.installEventFilter(self)
+        layout.centerTabs.installEventFilter(self)  # its LanguageChange: new tab titles
         layout.mainSplitter.splitterMoved.connect(self._moved_by_hand)
 
     def fit_screen(self) -> None:
@@ -370,6 +371,11 @@ class _NarrowWindow(QObject):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()
+        if watched is self._layout.centerTabs:
+            if kind == QEvent.Type.LanguageChange:
+                # once the group boxes have their new titles (they hear it in turn)
+                QTimer.singleShot(0, self, self.retitle)
+            return False
         if kind == QEvent.Type.Resize and not self.frozen:
             self.fit_width(event.size().width())
         if kind in (QEvent.Type.Resize, QEvent.Type.Show) and self.compact \

@@ -99,3 +99,23 @@ def test_dragging_a_splitter_handle_resizes_the_panes(qtbot, settings):
     _drag(right.handle(1), 0, -30)  # between the canvas and the prediction
     qtbot.wait(20)
     assert right.sizes()[0] <= before[0] - 20 and right.sizes()[1] >= before[1] + 20
+
+
+def test_zoomed_in_at_1024x768_the_plots_stay_wide_and_the_window_fits(small_window, qtbot):
+    window = small_window
+    window.zoom.set_factor(1.5)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.layout_.stacked)  # drawing and prediction: a tab too
+    qtbot.wait(50)
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.width() == 1024
+    seen = set()
+    for view in _each_view(window, qtbot):
+        for name, width, _height in visible_plots(window):
+            seen.add(name)
+            assert width >= MIN_PLOT_WIDTH * 1.5, f"{name} is {width} px wide on {view!r}"
+    assert {"lossPlot", "predictionPlot", "confusionMatrix"} <= seen
+    window.zoom.reset()
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: not window.layout_.stacked)
+    assert window.drawCanvas.isVisible()  # beside the tabs again
