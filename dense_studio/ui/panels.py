@@ -377,24 +377,33 @@ class _NarrowWindow(QObject):
                 QTimer.singleShot(0, self, self.retitle)
             return False
         if kind == QEvent.Type.Resize and not self.frozen:
-            self.fit_width(event.size().width())
+            self.fit_size(event.size().width(), event.size().height())
         if kind in (QEvent.Type.Resize, QEvent.Type.Show) and self.compact \
                 and self._auto_split and watched.isVisible() and not self.frozen:
             self._split_compact(watched.width())
         return False
 
-    def fit_width(self, width: int) -> None:
-        """The arrangement for a window ``width`` wide (with some slack before widening
-        again, so that a resize near an edge does not flap)."""
-        if not self.stacked and width < self.compact_width():
+    def fit_size(self, width: int, height: int) -> None:
+        """The arrangement for a window ``width`` × ``height`` (with some slack before
+        widening again, so that a resize near an edge does not flap)."""
+        cramped = width < self.compact_width() or height < self.column_height()
+        roomy = (width >= self.compact_width() + _UNSTACK_SLACK
+                 and height >= self.column_height() + _UNSTACK_SLACK)
+        if not self.stacked and cramped:
             self.set_compact(True)
             self.set_stacked(True)
-        elif self.stacked and width >= self.compact_width() + _UNSTACK_SLACK:
+        elif self.stacked and roomy:
             self.set_stacked(False)
         if not self.compact and width < self.needed_width():
             self.set_compact(True)
         elif self.compact and not self.stacked and width >= self.needed_width() + _WIDEN_SLACK:
             self.set_compact(False)
+
+    def column_height(self) -> int:
+        """The lowest window that shows drawing above prediction (as a column)."""
+        right = self._layout.rightSplitter
+        return right.handleWidth() + sum(right.widget(i).minimumSizeHint().height()
+                                         for i in range(right.count()))
 
     def _moved_by_hand(self, _pos: int, _index: int) -> None:
         self._auto_split = False

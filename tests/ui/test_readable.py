@@ -119,3 +119,22 @@ def test_zoomed_in_at_1024x768_the_plots_stay_wide_and_the_window_fits(small_win
     window.resize(1024, 768)
     qtbot.waitUntil(lambda: not window.layout_.stacked)
     assert window.drawCanvas.isVisible()  # beside the tabs again
+
+
+def test_a_window_too_low_for_drawing_above_prediction_puts_them_side_by_side(qtbot, settings):
+    window = make_window(qtbot, settings)
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    assert not window.layout_.stacked  # at zoom 1 drawing and prediction fit one column
+    window.zoom.set_factor(1.25)  # now they do not (748 px of minimums in 674)
+    window.resize(1280, 721)
+    qtbot.waitUntil(lambda: window.layout_.stacked)
+    assert window.rightSplitter.orientation() == Qt.Orientation.Horizontal
+    window.centerTabs.setCurrentWidget(window.rightSplitter)
+    qtbot.wait(50)
+    plot = window.predictionChart.plot_item().getViewWidget()
+    bottom = plot.mapTo(window.predictPanel, QPoint(0, plot.height())).y()
+    assert bottom <= window.predictPanel.contentsRect().bottom() + 1  # not cut off
+    canvas = window.drawCanvas
+    assert canvas.mapTo(window.drawPanel, QPoint(0, canvas.height())).y() \
+        <= window.clearCanvasButton.mapTo(window.drawPanel, QPoint(0, 0)).y()  # no overlap
