@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from dense_studio.ui import i18n
+from dense_studio.ui.color_scheme import follow_system
 from dense_studio.ui.help.identity import apply_app_identity
 from dense_studio.ui.settings import ORGANIZATION, open_settings, read_setting
 
@@ -47,6 +48,7 @@ def prepare_application(app: QCoreApplication | None = None) -> None:
     if isinstance(app, QApplication):
         app.setApplicationDisplayName("Dense Studio")
         apply_app_identity(app)  # window icon, and the launcher's name for the desktop
+        follow_system(app)  # light or dark, as the system (or DENSE_STUDIO_COLOR_SCHEME)
     i18n.apply_language(app, choose_language())
 
 

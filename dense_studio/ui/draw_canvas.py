@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPointingDevice
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -87,17 +87,9 @@ class DrawCanvas(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        name_widget(
-            self,
-            "drawCanvas",
-            self.tr("Draw a digit or a piece of clothing; the network guesses what it is."),
-        )
-        self.setToolTip(
-            self.tr(
-                "Draw here with the mouse or a pen, white on black like the training images. "
-                "Right button erases; Esc or Delete clears. You can also drop an image file here."
-            )
-        )
+        name_widget(self, "drawCanvas")
+        self._zoom = 1.0
+        self.retranslate()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
@@ -114,6 +106,20 @@ class DrawCanvas(QWidget):
         self._drop_hover = False
 
     # ----------------------------------------------------------------- public API
+    def retranslate(self) -> None:
+        """The canvas's texts in the window's language (again on a LanguageChange)."""
+        self.setAccessibleDescription(
+            self.tr("Draw a digit or a piece of clothing; the network guesses what it is."))
+        self.setToolTip(self.tr(
+            "Draw here with the mouse or a pen, white on black like the training images. "
+            "Right button erases; Esc or Delete clears. You can also drop an image file here."))
+        self.update()  # the "Draw here" hint
+
+    def set_zoom(self, factor: float) -> None:
+        """The window's zoom: the canvas asks for that much more room."""
+        self._zoom = float(factor)
+        self.updateGeometry()
+
     @property
     def brush_size(self) -> int:
         """Brush diameter in canvas pixels (the canvas is 280×280; a model pixel is 10)."""
@@ -171,10 +177,12 @@ class DrawCanvas(QWidget):
 
     # ----------------------------------------------------------------- geometry
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return QSize(CANVAS_SIZE, CANVAS_SIZE)
+        side = round(CANVAS_SIZE * self._zoom)
+        return QSize(side, side)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return QSize(140, 140)
+        side = round(140 * self._zoom)
+        return QSize(side, side)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
         return True
@@ -397,6 +405,11 @@ class DrawCanvas(QWidget):
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
             self.tr("white ink on black, like the training images"),
         )
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def focusInEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.update()

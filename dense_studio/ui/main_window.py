@@ -56,6 +56,7 @@ from dense_studio.ui.prediction import PredictionController
 from dense_studio.ui.run_curves import RunCurves
 from dense_studio.ui.settings import open_settings, read_setting, write_setting
 from dense_studio.ui.training_panel import TrainingPanel
+from dense_studio.ui.view_menu import ViewMenu
 from dense_studio.ui.window_settings import WindowSettings
 
 __all__ = ["MainWindow"]
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._build_help()
         self.drawings = DrawingsController(self)
         self._build_safety()
+        self.viewMenu = ViewMenu(self, self._settings)  # zoom, presenter mode (F5)
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -601,3 +603,11 @@ class MainWindow(QMainWindow):
         for action in self.languageGroup.actions():
             action.setChecked(action.data() == current_language())
         self.notices.status(self.tr("Language: English"))
+
+    # ================================================================ readable: view menu, zoom, presenter mode
+    def presenter_mode(self) -> bool:
+        """True while presenter mode (View → Presenter mode, F5) is on."""
+        return self.presenter.active
+
+    def set_presenter_mode(self, on: bool) -> None:
+        self.presenter.toggle(on)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -33,12 +33,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from dense_studio.ui import palette
 from dense_studio.ui.messages import fill
 from dense_studio.ui.prediction_headline import Headline
 
-BAR_COLOR = "#4c78a8"
-TOP_COLOR = "#f58518"
-UNTRAINED_COLOR = "#a7b1bc"
+BAR_COLOR = palette.BAR
+TOP_COLOR = palette.TOP
+UNTRAINED_COLOR = palette.UNTRAINED
+#: The plot's narrowest readable width (names, bars and "100 %"); grows with the zoom.
+PLOT_MIN_WIDTH = 300
+PLOT_MIN_HEIGHT = 170  # 17 px a class (10 classes)
 BAR_HEIGHT = 0.72
 X_MAX = 1.15  # room right of a full bar; a label that does not fit there goes inside the bar
 LABEL_GAP = 4  # screen pixels between a bar's end and its label
@@ -76,10 +80,14 @@ class _GridItem(pg.GraphicsObject):
 
     def __init__(self, foreground: QColor) -> None:
         super().__init__()
+        self._bounds = QRectF()
+        self.set_foreground(foreground)
+
+    def set_foreground(self, foreground: QColor) -> None:
         color = QColor(foreground)
         color.setAlpha(50)
         self._pen = QPen(color, 0)  # cosmetic: 1 screen pixel at any zoom
-        self._bounds = QRectF()
+        self.update()
 
     def set_count(self, count: int) -> None:
         self.prepareGeometryChange()
@@ -117,6 +125,14 @@ class _BarsItem(pg.GraphicsObject):
         self._inside_colors: list[QColor] = []  # on the bar
         self._bounds = QRectF()
         self._advances: dict[str, float] = {}  # text -> width in pixels ("12.3 %": ≤ 1001)
+
+    def set_style(self, font: QFont, foreground: QColor) -> None:
+        """A new font (zoom) or text colour (light/dark)."""
+        self._font = QFont(font)
+        self._metrics = QFontMetricsF(self._font)
+        self._foreground = QColor(foreground)
+        self._advances.clear()
+        self.update()
 
     def _advance(self, text: str) -> float:
         width = self._advances.get(text)
@@ -196,69 +212,80 @@ class PredictionChart(QWidget):
         # Issue 3: accessibleName is the automation identifier; what the chart says is the
         # accessibleDescription (the hint, or "Best guess: …"), kept up to date by _show().
         self.setAccessibleName("predictionChart")
-        self.setToolTip(self.tr(
-            "What the network thinks your drawing shows: one bar per class, the longest is "
-            "its guess"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._names: tuple[str, ...] = tuple(str(i) for i in range(10))
         self._probabilities: np.ndarray | None = None
         self._untrained = False
         self._description = ""
+        self._zoom = 1.0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        self._headline = Headline(QFont(), QFont(), (QColor(), QColor(), QColor()))
+        self._headline.setObjectName("predictionTopLabel")
+        layout.addWidget(self._headline)
 
+        self._untrained_note = QLabel()
+        self._untrained_note.setObjectName("untrainedNote")
+        self._untrained_note.setWordWrap(True)
+        self._untrained_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Its own colours, the same in light and dark: a note that stands out.
+        self._untrained_note.setStyleSheet(
+            "QLabel { background: #fff3cd; color: #664d03; border: 1px solid #e0c36a;"
+            " border-radius: 4px; padding: 4px 8px; }"
+        )
+        self._untrained_note.hide()
+        layout.addWidget(self._untrained_note)
+
+        self._plot = pg.PlotWidget()
+        self._plot.setObjectName("predictionPlot")
+        item = self._plot.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        for name in ("left", "bottom"):
+            # Axes change only with the classes: repaints of the bars blit them from a pixmap.
+            item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        item.getAxis("bottom").setTicks([
+            [(v, f"{round(v * 100)} %") for v in AXIS_TICKS],
+            [(v, "") for v in GRID if v not in AXIS_TICKS],
+        ])
+        view = item.getViewBox()
+        view.setDefaultPadding(0.0)
+        view.disableAutoRange()
+
+        self._grid = _GridItem(QColor())
+        item.addItem(self._grid)
+        self._bars = _BarsItem(self.font(), QColor())
+        item.addItem(self._bars)
+        layout.addWidget(self._plot, 1)
+        self._colors = {c: QColor(c) for c in (BAR_COLOR, TOP_COLOR, UNTRAINED_COLOR)}
+        self._brushes = {c: QBrush(q) for c, q in self._colors.items()}
+        self._inside = {c: contrasting_text(q) for c, q in self._colors.items()}
+        self._apply_style()
+        self.retranslate()
+        self._setup_classes()
+
+    def _apply_style(self) -> None:
+        """Fonts from the widget's font (the zoom changes it) and colours from its palette
+        (light or dark); again on every FontChange and PaletteChange."""
+        background, foreground = palette.plot_colors(self.palette())
+        self._foreground = QColor(foreground)
         big = QFont(self.font())
         big.setPointSizeF(big.pointSizeF() * 1.6)
         big.setBold(True)
         hint = QFont(self.font())
         hint.setPointSizeF(hint.pointSizeF() * 1.15)
-        palette = self.palette()
-        self._headline = Headline(
-            big,
-            hint,
-            (QColor(TOP_COLOR), palette.text().color(), palette.placeholderText().color()),
-        )
-        self._headline.setObjectName("predictionTopLabel")
-        self._headline.setToolTip(
-            self.tr(
-                "The class with the highest probability is the network's guess. The "
-                "probabilities come from the softmax output layer and add up to 100 %."
-            )
-        )
-        layout.addWidget(self._headline)
-
-        self._untrained_note = QLabel(
-            self.tr(
-                "Untrained — these guesses are random. Train the network to make them "
-                "meaningful."
-            )
-        )
-        self._untrained_note.setObjectName("untrainedNote")
-        self._untrained_note.setWordWrap(True)
-        self._untrained_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._untrained_note.setStyleSheet(
-            "QLabel { background: #fff3cd; color: #664d03; border: 1px solid #e0c36a;"
-            " border-radius: 4px; padding: 4px 8px; font-weight: bold; }"
-        )
-        self._untrained_note.hide()
-        layout.addWidget(self._untrained_note)
-
-        background = self.palette().base().color()
-        foreground = self.palette().text().color()
-        self._plot = pg.PlotWidget(background=background)
-        self._plot.setObjectName("predictionPlot")
-        self._plot.setToolTip(
-            self.tr("One bar per class: how sure the network is that the drawing shows it.")
-        )
-        # 17 px a class (10 classes): small enough that the chart, its headline and the
-        # untrained note fit the window's default layout without the axis being cut off.
-        self._plot.setMinimumSize(220, 170)
+        bold = QFont(self.font())
+        bold.setBold(True)  # (a style sheet's font-weight would pin the unzoomed size)
+        self._untrained_note.setFont(bold)
+        self._headline.set_style(big, hint, (QColor(TOP_COLOR), foreground,
+                                             self.palette().placeholderText().color()))
+        self._plot.setBackground(background)
+        self._plot.setMinimumSize(round(PLOT_MIN_WIDTH * self._zoom),
+                                  round(PLOT_MIN_HEIGHT * self._zoom))
         item = self._plot.getPlotItem()
-        item.setMouseEnabled(x=False, y=False)
-        item.setMenuEnabled(False)
-        item.hideButtons()
         tick_font = QFont(self.font())
         tick_font.setPointSizeF(tick_font.pointSizeF() * 1.1)
         self._tick_font = tick_font
@@ -267,35 +294,51 @@ class PredictionChart(QWidget):
             axis.setPen(pg.mkPen(foreground))
             axis.setTextPen(pg.mkPen(foreground))
             axis.setStyle(tickFont=tick_font, tickLength=-4)
-            # Axes change only with the classes: repaints of the bars blit them from a pixmap.
-            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # No ticks into the plot on the names' axis: next to a "0.0 %" label a tick reads
         # as a minus sign ("-0.0 %").
         item.getAxis("left").setStyle(tickLength=0)
-        bottom = item.getAxis("bottom")
         # "0 %" is centred on the left edge: let it reach past the axis (pyqtgraph would hide it).
         half_zero = QFontMetrics(tick_font).horizontalAdvance("0 %") // 2 + 2
-        bottom.setStyle(hideOverlappingLabels=half_zero)
-        bottom.setTicks([
-            [(v, f"{round(v * 100)} %") for v in AXIS_TICKS],
-            [(v, "") for v in GRID if v not in AXIS_TICKS],
-        ])
-        item.setLabel("bottom", self.tr("probability"), color=foreground.name())
-        view = item.getViewBox()
-        view.setDefaultPadding(0.0)
-        view.disableAutoRange()
+        item.getAxis("bottom").setStyle(hideOverlappingLabels=half_zero)
+        item.getAxis("bottom").label.setFont(self.font())
+        self._grid.set_foreground(foreground)
+        self._bars.set_style(self.font(), foreground)
+        self._label_bottom()
 
-        self._grid = _GridItem(foreground)
-        item.addItem(self._grid)
-        self._bars = _BarsItem(self.font(), foreground)
-        item.addItem(self._bars)
-        layout.addWidget(self._plot, 1)
-        self._foreground = QColor(foreground)
-        self._colors = {c: QColor(c) for c in (BAR_COLOR, TOP_COLOR, UNTRAINED_COLOR)}
-        self._brushes = {c: QBrush(q) for c, q in self._colors.items()}
-        self._inside = {c: contrasting_text(q) for c, q in self._colors.items()}
-        self._setup_classes()
+    def _label_bottom(self) -> None:
+        self.plot_item().setLabel("bottom", self.tr("probability"),
+                                  color=self._foreground.name())
+
+    def retranslate(self) -> None:
+        """Every text in the window's language (again on a LanguageChange)."""
+        self.setToolTip(self.tr(
+            "What the network thinks your drawing shows: one bar per class, the longest is "
+            "its guess"))
+        self._headline.setToolTip(self.tr(
+            "The class with the highest probability is the network's guess. The "
+            "probabilities come from the softmax output layer and add up to 100 %."))
+        self._untrained_note.setText(self.tr(
+            "Untrained — these guesses are random. Train the network to make them "
+            "meaningful."))
+        self._plot.setToolTip(
+            self.tr("One bar per class: how sure the network is that the drawing shows it."))
+        self._label_bottom()
         self._show()
+
+    def set_zoom(self, factor: float) -> None:
+        """Scale the plot's minimum size with the window's zoom (fonts follow by themselves)."""
+        self._zoom = float(factor)
+        self._apply_style()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._apply_style()
+            self._setup_classes()
+            self._show()
+        elif kind == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ----------------------------------------------------------------- public API
     def set_class_names(self, names) -> None:
@@ -347,6 +390,7 @@ class PredictionChart(QWidget):
             return
         self._untrained = untrained
         self._untrained_note.setVisible(untrained)
+        self.updateGeometry()
         self._show()
 
     def is_untrained(self) -> bool:
@@ -433,3 +477,20 @@ class PredictionChart(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         return QSize(360, 320)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """Tall enough for the headline and the note as they wrap at the current width, so
+        that the splitter never cuts the plot's bottom axis off (layouts ask widths only)."""
+        width = max(self.width(), self._plot.minimumWidth())
+        layout = self.layout()
+        height = self._headline.heightForWidth(width) + self._plot.minimumHeight()
+        if self._untrained_note.isVisibleTo(self):
+            height += self._untrained_note.heightForWidth(width) + layout.spacing()
+        margins = layout.contentsMargins()
+        return QSize(self._plot.minimumWidth(),
+                     height + layout.spacing() + margins.top() + margins.bottom())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the texts wrap differently: another minimum height

@@ -33,6 +33,13 @@ class Headline(QWidget):
         self._value = ""
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
+    def set_style(self, big: QFont, hint: QFont, colors: tuple[QColor, QColor, QColor]) -> None:
+        """New fonts (the window's zoom) or colours (light or dark)."""
+        self._big, self._hint_font = QFont(big), QFont(hint)
+        self._top_color, self._text_color, self._hint_color = colors
+        self.updateGeometry()
+        self.update()
+
     def show_hint(self, text: str) -> None:
         if (self._hint, self._name) != (text, ""):
             self._hint, self._name, self._value = text, "", ""

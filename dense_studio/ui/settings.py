@@ -85,6 +85,8 @@ SETTINGS: dict[str, Setting] = {
     "layers": Setting("network/layers", str, format_layers(_REFERENCE.layers)),
     "brush_size": Setting("canvas/brushSize", int, BRUSH_DEFAULT, BRUSH_MIN, BRUSH_MAX),
     "language": Setting("ui/language", str, ""),
+    # View → Zoom: the window's text, plots and canvas scaled together (1 = system size).
+    "zoom": Setting("ui/zoom", float, 1.0, 0.5, 3.0),
     # The first-run guide: shown once; a teacher sets guide/disabled for a class's machines.
     "guide_seen": Setting("guide/seen", bool, False),
     "guide_disabled": Setting("guide/disabled", bool, False),

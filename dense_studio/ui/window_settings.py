@@ -57,11 +57,16 @@ class WindowSettings:
             window.restoreState(state)
         for splitter in window.layout_.splitters:
             value = read_setting(s, _SPLITTERS[splitter.objectName()])
+            orientation = splitter.orientation()  # the layout's arrangement decides it
             if value is None or not splitter.restoreState(value):
                 window.layout_.default_split(splitter)
+            splitter.setOrientation(orientation)
 
     def save(self) -> None:
         window, s = self._window, self._settings
+        presenter = getattr(window, "presenter", None)
+        if presenter is not None and presenter.active:
+            presenter.leave()  # the normal window's geometry and splitters are what is kept
         session = window.session
         write_setting(s, "geometry", window.saveGeometry())
         write_setting(s, "window_state", window.saveState())
