@@ -462,9 +462,6 @@ class MainWindow(QMainWindow):
             on_seen=lambda: write_setting(self._settings, "guide_seen", True),
             should_show=self._guide_may_show,
             disabled=read_setting(self._settings, "guide_disabled"))
-        # panels.py is being changed on another branch: this tooltip belongs there.
-        self.openImageButton.setToolTip(self.tr(
-            "Open an image file and let the network guess what it shows (Ctrl+I)"))
 
     def _guide_may_show(self) -> bool:
         # Lessons and presenter mode do not exist yet; once they do, the guide stays away

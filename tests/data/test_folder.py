@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +17,10 @@ from dense_studio.data.catalog import style_for
 from dense_studio.data.datasets import clear_cache
 from dense_studio.errors import DatasetError
 
-from tests.cli.cli_helpers import no_training, one_error_line, run_main  # noqa: F401 (fixture)
+# The command-line helpers live beside the CLI tests (plain `pytest` puts only this folder
+# on sys.path for this file).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+from cli_helpers import no_training, one_error_line, run_main  # noqa: E402, F401 (fixture)
 
 FORMATS = ("png", "jpg", "bmp", "gif", "tiff", "webp")
 

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.ui_helpers import ONE, draw_stroke, make_window
+from ui_helpers import ONE, draw_stroke, make_window
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from dense_studio.ui.panels import CANVAS_MIN_SIDE
 from dense_studio.ui.presenter import PRESENTER_BOOST, VIEWS
 from dense_studio.ui.settings import read_setting
-from tests.ui.ui_helpers import make_window
+from ui_helpers import make_window
 
 
 def _state(window):
@@ -103,7 +103,7 @@ def test_presenter_mode_is_never_saved_as_the_layout(qtbot, settings):
 
 
 def test_esc_clears_the_canvas_outside_presenter_mode_only(qtbot, settings):
-    from tests.ui.ui_helpers import ONE, draw_stroke
+    from ui_helpers import ONE, draw_stroke
 
     window = make_window(qtbot, settings)
     window.activateWindow()

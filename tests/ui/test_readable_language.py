@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dense_studio.ui import i18n
-from tests.ui.ui_helpers import make_window
+from ui_helpers import make_window
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from dense_studio.ui.settings import read_setting
-from tests.ui.ui_helpers import make_window
+from ui_helpers import make_window
 
 
 def _sizes(window):
