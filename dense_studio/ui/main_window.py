@@ -43,6 +43,7 @@ from dense_studio.ui.controllers.training import TrainingController
 from dense_studio.ui.curves import TrainingCurves
 from dense_studio.ui.help import AboutDialog, FirstRunGuide, HelpBrowser, ShortcutsDialog
 from dense_studio.ui.i18n import choose_language, class_name_for_display, current_language
+from dense_studio.ui.inside.preprocess_view import attach_to_window as attach_preprocess_steps
 from dense_studio.ui.layer_editor import LayerEditor
 from dense_studio.ui.menus import WindowMenus
 from dense_studio.ui.messages import fill, format_count
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.windowSettings = WindowSettings(self, self._settings)
         self.windowSettings.restore()
         self._build_help()
+        attach_preprocess_steps(self)  # the canvas's steps to the 28×28 input (Inside tab)
         self._connect()
         self._show_training_settings()
         self._update_state()
