@@ -51,7 +51,7 @@ class StepImage(QWidget):
         self._box: Optional[tuple] = None
         self._point: Optional[tuple] = None
         self._field: Optional[tuple] = None
-        self.setMinimumSize(72, 72)
+        self.setMinimumSize(40, 72)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_image(self, array: Optional[np.ndarray], box=None, point=None, field=None) -> None:
@@ -125,6 +125,9 @@ class StepTile(QFrame):
     def __init__(self, key: str, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName(f"preprocessStep_{key}")
+        # The view chooses how many tiles share a row from its width: a tile's own minimum
+        # must not hold the panel wide.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title = QLabel()
         bold = self.title.font()
         bold.setBold(True)
