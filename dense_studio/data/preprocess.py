@@ -244,7 +244,8 @@ def preprocess_steps(image: np.ndarray, style: str = "digit") -> PreprocessSteps
         top, bottom, left, right = bars
         gray = gray[top : gray.shape[0] - bottom, left : gray.shape[1] - right]
     frame = _frame(gray)
-    background = float(np.median(frame))
+    level = np.float32(np.median(frame))
+    background = float(level)
     low, high = float(gray.min()), float(gray.max())
     dark_ink = background - low > high - background  # dark ink on a light background
     # A garment photographed on white is Fashion-MNIST's own source: its recipe keeps how
@@ -252,7 +253,7 @@ def preprocess_steps(image: np.ndarray, style: str = "digit") -> PreprocessSteps
     photo = style == "garment" and dark_ink
     steps = PreprocessSteps(style, gray, bars, background, dark_ink,
                             "photo" if photo else "drawing")
-    ink = _photo_ink(gray, frame) if photo else _normalized_ink(gray, frame, background, dark_ink)
+    ink = _photo_ink(gray) if photo else _normalized_ink(gray, frame, level, dark_ink)
     if ink is None:
         return steps
     rows, cols = _ink_box(ink, GARMENT_INK_LEVEL if photo else None)
@@ -339,16 +340,14 @@ def _limit_size(gray: np.ndarray) -> np.ndarray:
 
 def _frame(gray: np.ndarray) -> np.ndarray:
     """The pixels of a thin band around the picture (1/50 of its shorter side), flat."""
-    height, width = gray.shape
-    band = _band(gray)
-    return np.concatenate([
-        gray[:band].ravel(), gray[-band:].ravel(),
-        gray[band:-band, :band].ravel(), gray[band:-band, -band:].ravel(),
-    ])
+    return gray[_frame_mask(gray.shape)]
 
 
-def _band(gray: np.ndarray) -> int:
-    return max(1, min(gray.shape) // 50)
+def _frame_mask(shape: tuple[int, int]) -> np.ndarray:
+    band = max(1, min(shape) // 50)
+    mask = np.ones(shape, bool)
+    mask[band:-band, band:-band] = False
+    return mask
 
 
 def _letterbox_bars(gray: np.ndarray) -> tuple[int, int, int, int]:
@@ -388,7 +387,7 @@ def _run(flags: np.ndarray) -> int:
     return int(flags.size if flags.all() else np.argmin(flags))
 
 
-def _normalized_ink(gray: np.ndarray, frame: np.ndarray, background: float,
+def _normalized_ink(gray: np.ndarray, frame: np.ndarray, background: np.float32,
                     dark_ink: bool) -> np.ndarray | None:
     """A drawing's ink as light-on-black float32 with background 0 and strongest ink 1, or
     None if blank.
@@ -398,12 +397,12 @@ def _normalized_ink(gray: np.ndarray, frame: np.ndarray, background: float,
     of the frame are subtracted so the grain of a photo does not become a grey haze.
     """
     low, high = float(gray.min()), float(gray.max())
-    contrast = background - low if dark_ink else high - background
+    contrast = float(background) - low if dark_ink else high - float(background)
     if contrast < MIN_CONTRAST:
         return None
     # Grain of the background: a robust sigma (median absolute deviation), so an object that
     # touches part of the frame does not count as noise.
-    sigma = 1.4826 * float(np.median(np.abs(frame - np.float32(background))))
+    sigma = 1.4826 * float(np.median(np.abs(frame - background)))
     if _lost_in_grain(contrast, sigma):
         return None
     floor = min(3 * sigma, 0.5 * contrast)
@@ -422,7 +421,7 @@ def _lost_in_grain(contrast: float, sigma: float) -> bool:
     return contrast < min(NOISE_MARGIN * sigma, STRONG_CONTRAST)
 
 
-def _photo_ink(gray: np.ndarray, frame: np.ndarray) -> np.ndarray | None:
+def _photo_ink(gray: np.ndarray) -> np.ndarray | None:
     """A photo of an object on paper, negated as Fashion-MNIST did: 1 - gray / paper.
 
     The paper is rarely even (a lamp's gradient, a lens's dark corners), so its brightness
@@ -430,11 +429,9 @@ def _photo_ink(gray: np.ndarray, frame: np.ndarray) -> np.ndarray | None:
     as the paper is 0 everywhere and black is 1, and a faint garment stays faint, as in the
     training data. The paper's grain (three robust sigmas) is taken off so it is no haze.
     """
-    paper = _paper_surface(gray)
+    edge = _frame_mask(gray.shape)
+    paper = _paper_surface(gray, edge)
     ink = np.subtract(1, gray / np.maximum(paper, np.float32(0.05)), dtype=np.float32)
-    band = _band(gray)
-    edge = np.ones(gray.shape, bool)
-    edge[band:-band, band:-band] = False
     residual = ink[edge]
     sigma = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
     contrast = float(ink.max())
@@ -447,16 +444,13 @@ def _photo_ink(gray: np.ndarray, frame: np.ndarray) -> np.ndarray | None:
     return ink
 
 
-def _paper_surface(gray: np.ndarray) -> np.ndarray:
+def _paper_surface(gray: np.ndarray, edge: np.ndarray) -> np.ndarray:
     """The paper's brightness under the whole picture: a quadratic in x and y (a gradient and
     a vignette) fitted to the frame, twice more without the frame pixels that do not fit
     (an object touching the edge)."""
     height, width = gray.shape
-    band = _band(gray)
     ys = np.linspace(-1, 1, height, dtype=np.float32)
     xs = np.linspace(-1, 1, width, dtype=np.float32)
-    edge = np.ones(gray.shape, bool)
-    edge[band:-band, band:-band] = False
     rows, cols = np.nonzero(edge)
     stride = max(1, rows.size // PAPER_FIT_POINTS)  # a few thousand points fit a quadratic
     rows, cols = rows[::stride], cols[::stride]
@@ -560,14 +554,18 @@ def _sharpen(image: np.ndarray) -> np.ndarray:
     return np.clip(sharp, 0, 1).astype(np.float32)
 
 
+def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+    """(row, column) of the ink's centre of mass (pixel centres at whole numbers)."""
+    mass = float(image.sum())
+    rows = np.arange(image.shape[0], dtype=np.float32)
+    cols = np.arange(image.shape[1], dtype=np.float32)
+    return float(image.sum(axis=1) @ rows) / mass, float(image.sum(axis=0) @ cols) / mass
+
+
 def _mass_offset(small: np.ndarray) -> tuple[int, int]:
     """MNIST's placement: the centre of mass at (14, 14) of the 28×28 field, kept inside."""
     height, width = small.shape
-    mass = float(small.sum())
-    rows = np.arange(height, dtype=np.float32)
-    cols = np.arange(width, dtype=np.float32)
-    centre_y = float(small.sum(axis=1) @ rows) / mass
-    centre_x = float(small.sum(axis=0) @ cols) / mass
+    centre_y, centre_x = centre_of_mass(small)
     top = min(max(int(round(_SIDE / 2 - centre_y)), 0), _SIDE - height)
     left = min(max(int(round(_SIDE / 2 - centre_x)), 0), _SIDE - width)
     return top, left

@@ -21,7 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from dense_studio.data.preprocess import PreprocessSteps, preprocess_steps
+from dense_studio.data.preprocess import PreprocessSteps, centre_of_mass, preprocess_steps
 from dense_studio.files.session_file import InputSource
 from dense_studio.ui.draw_canvas import array_to_image, to_uint8_image
 from dense_studio.ui.inside import palette
@@ -233,10 +233,7 @@ class PreprocessView(Retranslating, QWidget):
         height, width = steps.scaled.shape
         placed[top : top + height, left : left + width] = steps.scaled
         if steps.centred_by == "mass":
-            mass = float(placed.sum())
-            rows = float(placed.sum(axis=1) @ np.arange(placed.shape[0])) / mass
-            cols = float(placed.sum(axis=0) @ np.arange(placed.shape[1])) / mass
-            return placed, {"box": None, "point": (rows, cols), "field": None}
+            return placed, {"box": None, "point": centre_of_mass(placed), "field": None}
         return placed, {"box": (top, left, top + height, left + width), "point": None,
                         "field": None}
 
