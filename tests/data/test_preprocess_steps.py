@@ -127,5 +127,5 @@ def test_black_bars_around_a_light_photo_are_cut():
     [(140, 0), (140, 279)],
 ])
 def test_a_drawing_on_black_is_never_taken_for_a_photo_in_bars(points):
-    steps = preprocess_steps(canvas_drawing(points, width=24), "digit")
+    steps = preprocess_steps(canvas_drawing(points, width=48), "digit")  # the widest brush
     assert steps.bars == (0, 0, 0, 0) and steps.final is not None

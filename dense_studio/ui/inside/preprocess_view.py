@@ -189,8 +189,9 @@ class PreprocessView(Retranslating, QWidget):
         """The network's input ``image28`` and where it came from; ``raw`` is the picture it
         was made from (default: the followed canvas's pixels, for drawings and files)."""
         self._image28, self._source = image28, source
-        if raw is None and self._canvas is not None and image28 is not None \
-                and source.kind != "test_sample":
+        # An image file in which nothing stands out has no input, but its steps say why.
+        if raw is None and self._canvas is not None and source.kind != "test_sample" \
+                and (image28 is not None or source.kind == "image_file"):
             raw = self._canvas.image()
         self._steps = None if raw is None else preprocess_steps(raw, self._style)
         self._show()

@@ -109,3 +109,14 @@ def test_the_steps_wrap_in_a_narrow_panel(qtbot, width, columns):
     assert view.width() == width
     qtbot.waitUntil(lambda: len({view.tiles[key].geometry().left() for key in STEP_KEYS})
                     == columns)
+
+
+def test_an_image_with_nothing_on_it_says_so(qtbot, window, tmp_path):
+    path = tmp_path / "blank.png"
+    Image.new("L", (300, 200), 235).save(path)
+    view = open_steps(qtbot, window)
+    assert window.open_image(str(path))
+    qtbot.waitUntil(lambda: view.steps() is not None)
+    assert window.session.canvas.image is None and view.steps().final is None
+    assert "Nothing stands out" in view.header.text()
+    assert [key for key, image in view.images().items() if image is not None] == ["picture"]
