@@ -12,11 +12,12 @@ scaled without smoothing, and the grid, rendered once per widget size into a tra
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
 from dense_studio.ui.draw_canvas import array_to_image, to_uint8_image
+from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
@@ -132,8 +133,29 @@ class _PixelView(QWidget):
         )
 
 
+class StepsButton(Retranslating, QToolButton):
+    """``preprocessStepsButton``: opens the steps that made the input from the picture."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        name_widget(self, "preprocessStepsButton")
+        self.setAutoRaise(True)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setText(self.tr("How? Step by step…"))
+        self.setToolTip(self.tr(
+            "See how your picture became these 28×28 pixels: background found, cropped to "
+            "the ink, scaled, centred"))
+        self.setAccessibleDescription(self.toolTip())
+
+
 class InputPreview(QWidget):
-    """Shows the model's input image (28×28 floats in [0, 1]) with visible pixels."""
+    """Shows the model's input image (28×28 floats in [0, 1]) with visible pixels.
+    ``stepsRequested``: the person asked how the picture became this input."""
+
+    stepsRequested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -159,6 +181,9 @@ class InputPreview(QWidget):
         self._view = _PixelView(self)
         layout.addWidget(self._caption)
         layout.addWidget(self._view, 1)
+        self.stepsButton = StepsButton()
+        self.stepsButton.clicked.connect(self.stepsRequested)
+        layout.addWidget(self.stepsButton, 0, Qt.AlignmentFlag.AlignHCenter)
 
     def set_image(self, array) -> None:
         """Show a 2-D gray image (float in [0, 1] or uint8), or nothing for None."""

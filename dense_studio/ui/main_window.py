@@ -48,6 +48,7 @@ from dense_studio.ui.drawings import DrawingsController
 from dense_studio.ui.help import AboutDialog, FirstRunGuide, HelpBrowser, ShortcutsDialog
 from dense_studio.ui.i18n import (apply_language, choose_language, class_name_for_display,
                                   current_language)
+from dense_studio.ui.inside.preprocess_view import attach_to_window as attach_preprocess_steps
 from dense_studio.ui.layer_editor import LayerEditor
 from dense_studio.ui.menus import WindowMenus
 from dense_studio.ui.messages import fill, format_count
@@ -116,6 +117,8 @@ class MainWindow(QMainWindow):
         self.drawings = DrawingsController(self)
         self._build_safety()
         self.viewMenu = ViewMenu(self, self._settings)  # zoom, presenter mode (F5)
+
+        attach_preprocess_steps(self)  # the canvas's steps to the 28×28 input (Inside tab)
         self._connect()
         self._show_training_settings()
         self._update_state()

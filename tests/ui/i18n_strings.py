@@ -9,7 +9,10 @@ What counts as a translated string:
 
 * ``self.tr("text")`` (and ``Klass.tr("text")``) — the context is the enclosing class;
 * ``QCoreApplication.translate("Context", "text")`` — the context is the first argument;
-* calls to a module-level wrapper ``def _tr(text): return QCoreApplication.translate("Ctx", text)``;
+* calls to a module-level wrapper ``def _tr(text): return QCoreApplication.translate("Ctx", text)``,
+  in its own module or imported from another (``from dense_studio.ui.inside.strings import tr``;
+  an imported wrapper's non-literal arguments, such as class names, are its own module's
+  business and are not reported);
 * a text argument that is a module-level constant (``self.tr(MODEL_FILTER)``) or a lookup in
   a module-level dict/tuple (``_tr(_HELP.get(name, name))``): all of its strings are taken.
 
@@ -128,10 +131,12 @@ def _wrappers(tree: ast.Module) -> dict[str, str]:
 
 
 class _Visitor(ast.NodeVisitor):
-    def __init__(self, path: str, constants: dict[str, list[str]], wrappers: dict[str, str]):
+    def __init__(self, path: str, constants: dict[str, list[str]], wrappers: dict[str, str],
+                 imported: frozenset[str] = frozenset()):
         self.path = path
         self.constants = constants
         self.wrappers = wrappers
+        self.imported = imported  # wrappers defined in another module
         self.classes: list[str] = []
         self.function: str | None = None
         self.strings: list[TrString] = []
@@ -178,10 +183,12 @@ class _Visitor(ast.NodeVisitor):
         def problem(kind: str, detail: str) -> None:
             self.problems.append(TrProblem(self.path, node.lineno, kind, detail))
 
+        wrapper = isinstance(node.func, ast.Name) and node.func.id in self.wrappers
         if (text := _const_str(arg)) is not None:
-            # The count is tr()'s third argument, translate()'s fourth.
+            # The count is tr()'s third argument, translate()'s fourth; a wrapper has none.
             count_at = 3 if _is_translate(node.func) else 2
-            numerus = len(node.args) > count_at or any(k.arg == "n" for k in node.keywords)
+            numerus = not wrapper and (
+                len(node.args) > count_at or any(k.arg == "n" for k in node.keywords))
             self.strings.append(TrString(context, text, self.path, node.lineno, numerus))
             return
         if isinstance(arg, ast.JoinedStr):
@@ -211,20 +218,48 @@ class _Visitor(ast.NodeVisitor):
             for text in self.constants[name]:
                 self.strings.append(TrString(context, text, self.path, node.lineno))
             return
+        if wrapper and node.func.id in self.imported:
+            return
         problem("dynamic", ast.unparse(arg) if arg is not None else "(no text argument)")
+
+
+def _module_name(path: Path) -> str:
+    """``dense_studio.ui.inside.strings`` for a file of the package (else its stem)."""
+    try:
+        return ".".join(path.resolve().relative_to(UI_DIR.parent.parent).with_suffix("").parts)
+    except ValueError:
+        return path.stem
+
+
+def _imported_wrappers(tree: ast.Module, wrappers_by_module: dict[str, dict[str, str]]):
+    """``from module import tr`` of a wrapper another file defines -> its context."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in wrappers_by_module:
+            for alias in node.names:
+                context = wrappers_by_module[node.module].get(alias.name)
+                if context is not None:
+                    found[alias.asname or alias.name] = context
+    return found
 
 
 def extract(paths) -> tuple[list[TrString], list[TrProblem]]:
     """All translated strings and all problem calls in the given Python files."""
     strings: list[TrString] = []
     problems: list[TrProblem] = []
+    trees = {}
     for path in sorted(Path(p) for p in paths):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        trees[path] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    wrappers_by_module = {_module_name(path): _wrappers(tree) for path, tree in trees.items()}
+    for path, tree in trees.items():
         try:
             shown = str(path.relative_to(UI_DIR.parent.parent))
         except ValueError:
             shown = str(path)
-        visitor = _Visitor(shown, _module_constants(tree), _wrappers(tree))
+        imported = _imported_wrappers(tree, wrappers_by_module)
+        own = _wrappers(tree)
+        visitor = _Visitor(shown, _module_constants(tree), {**imported, **own},
+                           frozenset(imported) - frozenset(own))
         visitor.visit(tree)
         strings += visitor.strings
         problems += visitor.problems

@@ -1,8 +1,10 @@
 """``InsidePanel``: the network from the inside, as one set of tabs with a replay slider.
 
 Tabs: the layer math (``layerMath``), the first layer's weight images (``weightImages``),
-the network diagram (``networkDiagram``), and the test results (``confusionMatrix`` beside
-``mistakesGallery``); under them the ``replaySlider``. Mounting it in the window:
+the network diagram (``networkDiagram``), the test results (``confusionMatrix`` beside
+``mistakesGallery``), and how the canvas becomes the 28×28 input (``preprocessSteps``; it
+reads the canvas widget given to ``preprocess_steps.follow_canvas``); under them the
+``replaySlider``. Mounting it in the window:
 
     panel = InsidePanel(session)        # subscribes to the session's events itself
     panel.testEvaluated.connect(...)     # test accuracy and loss, e.g. beside the curves
@@ -41,6 +43,7 @@ from dense_studio.ui.inside.evaluator import TestEvaluator
 from dense_studio.ui.inside.layer_math_view import LayerMathView
 from dense_studio.ui.inside.mistakes_view import MistakesGallery
 from dense_studio.ui.inside.network_diagram_view import NetworkDiagramView
+from dense_studio.ui.inside.preprocess_view import PreprocessView
 from dense_studio.ui.inside.replay_slider import ReplaySlider
 from dense_studio.ui.inside.strings import tr
 from dense_studio.ui.inside.weight_images_view import WeightImagesView
@@ -81,6 +84,7 @@ class InsidePanel(QWidget):
         self.confusion = ConfusionMatrixView()
         self.mistakes = MistakesGallery()
         self.replay = ReplaySlider()
+        self.preprocess_steps = PreprocessView()
         self.evaluator = TestEvaluator(self)
         results = QSplitter(Qt.Orientation.Horizontal)
         results.setObjectName("testResults")
@@ -91,8 +95,9 @@ class InsidePanel(QWidget):
         results.setChildrenCollapsible(False)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("insideTabs")
-        self._tab_keys = ("math", "images", "diagram", "results")
-        for widget in (self.layer_math, self.weight_images, self.diagram, results):
+        self._tab_keys = ("math", "images", "diagram", "results", "steps")
+        for widget in (self.layer_math, self.weight_images, self.diagram, results,
+                       self.preprocess_steps):
             self.tabs.addTab(widget, "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -136,6 +141,7 @@ class InsidePanel(QWidget):
             session.events.run_finished.connect(lambda _e: self._set_training(False))
             self._on_model(None)
             if session.dataset is not None:
+                self.preprocess_steps.set_style(session.dataset.style)
                 self.set_test_data(session.dataset.x_test, session.dataset.y_test)
             self.set_input(session.canvas.image, session.canvas.source)
             self._history_changed()
@@ -174,6 +180,10 @@ class InsidePanel(QWidget):
         elapsed = self._since_input.elapsed() if self._since_input.isValid() else self._interval
         self._input_timer.start(max(0, self._interval - int(elapsed)))
 
+    def show_preprocess_steps(self) -> None:
+        """Show the tab with the steps from the canvas to the 28×28 input."""
+        self.tabs.setCurrentWidget(self.preprocess_steps)
+
     def network(self) -> Optional[Network]:
         """The weights the views show (the newest, or the replayed epoch's)."""
         return self._network
@@ -197,6 +207,7 @@ class InsidePanel(QWidget):
         if dataset is None:
             self.set_test_data(None, None)
         else:
+            self.preprocess_steps.set_style(dataset.style)
             self.set_class_names(dataset.class_names)
             self.set_test_data(dataset.x_test, dataset.y_test)
 
@@ -276,7 +287,7 @@ class InsidePanel(QWidget):
         if self._pending_input is None:
             return
         (self._image, self._source), self._pending_input = self._pending_input, None
-        self._stale.update(("input",))
+        self._stale.update(("input", "steps"))
         self._refresh()
 
     def _refresh(self) -> None:
@@ -303,6 +314,9 @@ class InsidePanel(QWidget):
         elif key == "results" and "results" in self._stale:
             self.mistakes.set_report(self._report)
             self._stale.discard("results")
+        elif key == "steps" and "steps" in self._stale:
+            self.preprocess_steps.show_input(self._image, self._source)
+            self._stale.discard("steps")
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -322,11 +336,12 @@ class InsidePanel(QWidget):
     # ================================================================ language
     def retranslate(self) -> None:
         titles = (tr("Layer math"), tr("Weight images"), tr("Network diagram"),
-                  tr("Test results"))
+                  tr("Test results"), tr("What it sees"))
         tips = (tr("Every Dense layer as the computation it does, for the input on the canvas."),
                 tr("What the first layer learned: each unit's weights as an image."),
                 tr("The whole network: units, and connections coloured by their weights."),
-                tr("How well the network does on the test images, and where it goes wrong."))
+                tr("How well the network does on the test images, and where it goes wrong."),
+                tr("How the picture on the canvas becomes the 28×28 input, step by step."))
         for index, (title, tip) in enumerate(zip(titles, tips)):
             self.tabs.setTabText(index, title)
             self.tabs.setTabToolTip(index, tip)
