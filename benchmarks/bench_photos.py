@@ -15,7 +15,7 @@ photo accuracy / clean accuracy on the same images.
 Paths: ``cli`` is ``dense-studio predict`` (``preprocess(read_image(file))``); ``window`` is
 the window's open image (the file put on the 280×280 canvas, then preprocessed from the
 canvas; needs PySide6, runs offscreen). ``--baseline REV`` also runs the preprocessing of
-``dense_studio/data/preprocess.py`` at git revision REV on the same photos, alternating
+the preprocessing module at git revision REV on the same photos, alternating
 photo by photo with this tree's.
 """
 
@@ -101,10 +101,17 @@ def train_reference(dataset, epochs: int):
 
 
 def module_at(revision: str):
-    """``dense_studio/data/preprocess.py`` as it was at ``revision``, imported on its own."""
-    source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{revision}:dense_studio/data/preprocess.py"],
-        check=True, capture_output=True, text=True).stdout
+    """The preprocessing module as it was at ``revision``, imported on its own (named
+    ``data/preprocessing.py`` now, ``data/preprocess.py`` before)."""
+    for name in ("preprocessing", "preprocess"):
+        shown = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{revision}:dense_studio/data/{name}.py"],
+            capture_output=True, text=True)
+        if shown.returncode == 0:
+            source = shown.stdout
+            break
+    else:
+        raise SystemExit(f"no preprocessing module at {revision}")
     folder = Path(tempfile.mkdtemp(prefix="bench_photos_"))
     path = folder / "preprocess_baseline.py"
     path.write_text(source, encoding="utf-8")

@@ -21,8 +21,7 @@ def __getattr__(name: str):
     if name in _PREPROCESS_NAMES:
         import importlib
 
-        module = importlib.import_module("dense_studio.data.preprocess")
-        # Importing the submodule binds "preprocess" to it: bind the functions over it.
+        module = importlib.import_module("dense_studio.data.preprocessing")
         globals().update({key: getattr(module, key) for key in _PREPROCESS_NAMES})
         return globals()[name]
     raise AttributeError(f"module 'dense_studio.data' has no attribute {name!r}")

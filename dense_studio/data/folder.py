@@ -144,7 +144,7 @@ class _Reader:
         self.first_problem = ""
 
     def read(self, root: Path, class_names: tuple) -> tuple[np.ndarray, np.ndarray]:
-        from dense_studio.data.preprocess import preprocess  # Pillow: only when reading images
+        from dense_studio.data.preprocessing import preprocess  # Pillow: only when reading images
 
         images, labels = [], []
         for label, class_name in enumerate(class_names):
@@ -170,7 +170,7 @@ class _Reader:
         try:
             if entry.stat().st_size > MAX_FILE_BYTES:
                 return self._skip(f"{entry.name}: larger than {MAX_FILE_BYTES >> 20} MB")
-            from dense_studio.data.preprocess import read_image
+            from dense_studio.data.preprocessing import read_image
 
             gray = read_image(entry.path)
         except ImageError as error:

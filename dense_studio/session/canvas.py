@@ -1,7 +1,7 @@
 """The input on the canvas (the 28×28 image the network sees), where it came from, and the
 prediction for it.
 
-The window preprocesses what is drawn (``dense_studio.data.preprocess``, throttled, on its
+The window preprocesses what is drawn (``dense_studio.data.preprocessing``, throttled, on its
 own thread) and hands the session the 28×28 result; the session predicts it with the
 predictor, which is cheap (a few milliseconds) and never touches the model being trained.
 """

@@ -1,7 +1,7 @@
 """The person's own drawings: labelled 28×28 inputs to test the network on and to teach it.
 
 Each drawing is what the network saw on the canvas (the preprocessed 28×28 image, see
-``dense_studio.data.preprocess``) with the class the person says it is. The session keeps
+``dense_studio.data.preprocessing``) with the class the person says it is. The session keeps
 them (and its file stores them); they can be evaluated (accuracy and a confusion table) and
 the model fine-tuned on them.
 

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from dense_studio.data import read_image
-from dense_studio.data.preprocess import IMAGE_FORMATS, MAX_FILE_BYTES, MAX_PIXELS
+from dense_studio.data.preprocessing import IMAGE_FORMATS, MAX_FILE_BYTES, MAX_PIXELS
 from dense_studio.errors import ImageError
 
 from image_helpers import error_for

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from dense_studio.data.preprocess import preprocess, preprocess_steps
+from dense_studio.data.preprocessing import preprocess, preprocess_steps
 
 
 def canvas_drawing(points, width: int = 18, size: int = 280) -> np.ndarray:

@@ -4,7 +4,7 @@ Six small images, left to right: the picture with the background found in its fr
 ink with the background taken away (and the box around it), the crop, the crop scaled to
 20 px (digits) or 28 px (garments), its place in the 28×28 field (by centre of mass or by
 box), and the final input. Every image and number comes from one
-:func:`dense_studio.data.preprocess.preprocess_steps` call on the canvas's pixels: the
+:func:`dense_studio.data.preprocessing.preprocess_steps` call on the canvas's pixels: the
 function the predictor runs, so the last step is the array the network received.
 
 Mounting: the Inside panel holds it as a tab and feeds it (``show_input``);
@@ -21,7 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from dense_studio.data.preprocess import PreprocessSteps, centre_of_mass, preprocess_steps
+from dense_studio.data.preprocessing import PreprocessSteps, centre_of_mass, preprocess_steps
 from dense_studio.files.session_file import InputSource
 from dense_studio.ui.draw_canvas import array_to_image, to_uint8_image
 from dense_studio.ui.inside import palette

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 from ui_helpers import ONE, draw_stroke, make_window
 
-from dense_studio.data.preprocess import preprocess
+from dense_studio.data.preprocessing import preprocess
 from dense_studio.ui import i18n
 from dense_studio.ui.inside.preprocess_view import STEP_KEYS, PreprocessView
 from dense_studio.ui.inside.strings import tr
