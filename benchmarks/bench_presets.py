@@ -12,8 +12,9 @@ decay; ``UNITS`` changes the hidden Dense layer's size);
 without ``--candidate`` the shipped ``quick`` preset is measured. Reported per candidate:
 test accuracy per seed beside the reference's (target: each at least the reference's
 minus 0.5 points), and the training time over the reference's, the median of the per-seed
-ratios of the runs measured side by side (target ≤ 0.5). The engine's fast path is
-prepared first (as the CLI and the window take it).
+ratios of the runs measured side by side (target ≤ 0.5), beside the same ratio of the
+process's CPU time (training and the test evaluation; less disturbed by the machine's other
+load). The engine's fast path is prepared first (as the CLI and the window take it).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -66,21 +68,27 @@ def main(argv=None) -> int:
     print(f"load average at start: {os.getloadavg()}", flush=True)
     results = {name: {} for name in names}
     ratios = {name: [] for name in candidates}
+    cpu_ratios = {name: [] for name in candidates}
     turn = 0
     for seed in (int(s) for s in args.seeds.split(",")):
         for _round in range(args.rounds):
             order = names[turn % len(names):] + names[:turn % len(names)]
             turn += 1
-            seconds = {}
+            seconds, cpu_seconds = {}, {}
             for name in order:
                 changes = {} if name == "reference" else candidates[name]
+                cpu = time.process_time()
                 run = run_preset("reference", data, seed, args.blas_threads, **changes)
+                run["cpu_seconds"] = time.process_time() - cpu  # (training and evaluation)
                 seconds[name] = run["train_seconds"]
+                cpu_seconds[name] = run["cpu_seconds"]
                 results[name].setdefault(seed, []).append(run)
-                print(f"seed {seed} {name:<14} {run['train_seconds']:6.2f} s  "
+                print(f"seed {seed} {name:<14} {run['train_seconds']:6.2f} s "
+                      f"(CPU {run['cpu_seconds']:6.2f} s)  "
                       f"test {100 * run['test_accuracy']:.2f} %", flush=True)
             for name in candidates:
                 ratios[name].append(seconds[name] / seconds["reference"])
+                cpu_ratios[name].append(cpu_seconds[name] / cpu_seconds["reference"])
     print(f"load average at end: {os.getloadavg()}")
     summary = {"load_average_end": os.getloadavg(), "candidates": {}}
     reference = {seed: runs[0]["test_accuracy"] for seed, runs in results["reference"].items()}
@@ -91,14 +99,18 @@ def main(argv=None) -> int:
         drops = {seed: reference[seed] - accuracy[seed] for seed in accuracy}
         ratio = statistics.median(ratios[name])
         ok = max(drops.values()) <= TARGET_DROP and ratio <= TARGET_RATIO
+        cpu_ratio = statistics.median(cpu_ratios[name])
         summary["candidates"][name] = {"accuracy": accuracy, "reference_accuracy": reference,
                                        "time_ratio_median": ratio, "time_ratios": ratios[name],
+                                       "cpu_time_ratio_median": cpu_ratio,
+                                       "cpu_time_ratios": cpu_ratios[name],
                                        "meets_targets": ok}
         print(f"{name:<14} accuracy " + ", ".join(
             f"{seed}: {100 * acc:.2f} % ({-100 * drops[seed]:+.2f})"
             for seed, acc in accuracy.items())
             + f"; time / reference {ratio:.3f} (each "
-            + ", ".join(f"{r:.3f}" for r in ratios[name]) + f") {'OK' if ok else 'misses'}")
+            + ", ".join(f"{r:.3f}" for r in ratios[name]) + f"; CPU time {cpu_ratio:.3f}) "
+            + ("OK" if ok else "misses"))
     if args.json:
         print(json.dumps(summary, default=str))
     return 0
