@@ -5,7 +5,8 @@
 
 The baseline is ``git archive REV`` unpacked into a temporary folder (its own copy of the
 script and the package); each round runs the script once in each tree, the order
-alternating from round to round, so the shared machine's load drifts over both alike. The
+alternating from round to round, so the shared machine's load drifts over both alike (a
+script the baseline does not have runs from this tree, on the baseline's package). The
 script must print one JSON object as its last line (the benchmarks here do with
 ``--json``, or always); every number in it (nested keys joined with dots) is reported per
 tree as the median over rounds, with the after / before ratio. Both trees' fast-path
@@ -38,7 +39,10 @@ def unpack(revision: str, folder: Path) -> Path:
 
 def run(tree: Path, script: list[str]) -> dict:
     env = dict(os.environ, PYTHONPATH=str(tree))
-    done = subprocess.run([sys.executable, str(tree / "benchmarks" / script[0]), *script[1:]],
+    path = tree / "benchmarks" / script[0]
+    if not path.exists():  # a benchmark newer than the baseline: this tree's, on its package
+        path = ROOT / "benchmarks" / script[0]
+    done = subprocess.run([sys.executable, str(path), *script[1:]],
                           cwd=tree, env=env, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     if done.returncode != 0 or not lines:
