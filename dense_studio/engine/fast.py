@@ -246,6 +246,16 @@ def add_scaled(target, source, factor):
         target[i] += source[i] * factor32
 
 
+@_kernel("void(float32[:, ::1], int64[::1], int64[::1], float32[:, ::1], int64[::1])")
+def gather(x, y, indices, out_x, out_y):
+    """The batch: ``out_x[r] = x[indices[r]]``, ``out_y[r] = y[indices[r]]`` (the two
+    ``np.take`` of the loop in one call; the indices are the epoch's valid ones)."""
+    for r in range(indices.size):
+        i = indices[r]
+        out_y[r] = y[i]
+        out_x[r, :] = x[i, :]
+
+
 # --- the whole reference step in one call ------------------------------------------------
 # For the networks the presets and the window start with (Flatten, at most one hidden Dense,
 # the output Dense; Adam; no Dropout, no L2), the step is one kernel: its five matrix
@@ -573,6 +583,17 @@ def use_for_training(model) -> bool:
             _automatic = False
             compile_in_background()
     return _compiled is not None
+
+
+def gatherer(x: np.ndarray, y: np.ndarray) -> Optional[Callable]:
+    """``gather(indices, out_x, out_y)`` for the training loop's batches of ``(x, y)`` with
+    the compiled kernel, or None when the arrays are not the kernel's kind (or the fast
+    path is not prepared): the loop then takes ``np.take``."""
+    if (_compiled is None or x.dtype != np.float32 or x.ndim != 2
+            or not x.flags.c_contiguous or y.dtype != np.int64 or not y.flags.c_contiguous):
+        return None
+    kernel = _compiled["gather"]
+    return lambda indices, out_x, out_y: kernel(x, y, indices, out_x, out_y)
 
 
 def _supported(optimizer) -> bool:
