@@ -1,7 +1,7 @@
 """How long does pressing Start stall the window? (issue 8: ≤ 50 ms from the click on)
 
     python benchmarks/bench_start.py                  # offscreen Qt, 5 clicks
-    python benchmarks/bench_start.py --clicks 7 --inside --json
+    python benchmarks/bench_start.py --clicks 7 --inside
     python benchmarks/bench_start.py --profile        # what the GUI thread does at Start
 
 One fresh window per process, as a person meets it: the window is shown, the dataset is
@@ -29,7 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench_gui import Probe  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -40,7 +43,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--inside", action="store_true", help="show the Inside tab")
     parser.add_argument("--profile", action="store_true",
                         help="print where the GUI thread spends the first click")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser.parse_args()
 
 
@@ -55,14 +57,10 @@ def wait_until(app, condition, seconds: float = 60.0) -> None:
 
 def click_stall(app, window, watch_ms: int, profiler=None) -> float:
     """Click Start from a timer callback while the probe runs; the longest gap (ms)."""
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    ticks: list[float] = []
     clicked: list[float] = []
-    probe = QTimer()
-    probe.setTimerType(Qt.TimerType.PreciseTimer)
-    probe.setInterval(5)
-    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    probe = Probe()
 
     def click() -> None:
         clicked.append(time.perf_counter())
@@ -80,7 +78,7 @@ def click_stall(app, window, watch_ms: int, profiler=None) -> float:
     probe.stop()
     if not clicked or not window.training.is_training:
         raise SystemExit("Start did not start a run")
-    times = [clicked[0]] + [t for t in ticks if t > clicked[0]]
+    times = [clicked[0]] + [t for t in probe.times if t > clicked[0]]
     return max(1000 * (b - a) for a, b in zip(times, times[1:]))
 
 
@@ -98,15 +96,9 @@ def main() -> int:
     window = MainWindow(settings=QSettings(str(Path(folder) / "s.ini"),
                                            QSettings.Format.IniFormat))
     window.resize(1440, 880)
-    from PySide6.QtCore import Qt, QTimer
-
     from dense_studio.engine import fast  # (not numba: only a prepared fast path imports it)
 
-    ticks: list[float] = []
-    probe = QTimer()  # the stalls before the first click: the dataset loading, the kernels
-    probe.setTimerType(Qt.TimerType.PreciseTimer)
-    probe.setInterval(5)
-    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    probe = Probe()  # the stalls before the first click: the dataset loading, the kernels
     probe.start()
     shown = time.perf_counter()
     window.show()
@@ -131,9 +123,8 @@ def main() -> int:
         for _ in range(10):
             app.processEvents()
         if click == 0:
-            probe.stop()
+            startup_gaps = probe.stop()
             prepared_at_first_click = fast.is_prepared()
-            startup_gaps = [1000 * (b - a) for a, b in zip(ticks, ticks[1:])]
         stalls.append(click_stall(app, window, args.watch_ms,
                                   profiler if click == 0 else None))
         window.stop_training()

@@ -70,8 +70,9 @@ def _helper(func: Callable) -> Callable:
     return func
 
 
-def _kernel(signature: str) -> Callable:
-    """A kernel with its numba signature (C-contiguous float32 arrays)."""
+def _kernel(signature) -> Callable:
+    """A kernel with its numba signature (C-contiguous float32 arrays): a string, or a
+    function that builds it from numba's types when the kernels are compiled."""
     def register(func: Callable) -> Callable:
         _KERNELS[func.__name__] = (func, signature)
         return func
@@ -246,7 +247,18 @@ def add_scaled(target, source, factor):
         target[i] += source[i] * factor32
 
 
-@_kernel("void(float32[:, ::1], int64[::1], int64[::1], float32[:, ::1], int64[::1])")
+def _gather_signature():
+    """(The training data are often read-only arrays: ``gatherer`` passes read-only views.)"""
+    from numba.core import types
+
+    def array(dtype, dims, readonly=False):
+        return types.Array(dtype, dims, "C", readonly=readonly)
+
+    return types.void(array(types.float32, 2, True), array(types.int64, 1, True),
+                      array(types.int64, 1), array(types.float32, 2), array(types.int64, 1))
+
+
+@_kernel(_gather_signature)
 def gather(x, y, indices, out_x, out_y):
     """The batch: ``out_x[r] = x[indices[r]]``, ``out_y[r] = y[indices[r]]`` (the two
     ``np.take`` of the loop in one call; the indices are the epoch's valid ones)."""
@@ -550,6 +562,8 @@ def _compile(progress, total) -> dict:
     compiled = {}
     try:
         for done, (name, (func, signature)) in enumerate(_KERNELS.items(), start=2):
+            if callable(signature):  # built from numba's types (see _gather_signature)
+                signature = signature()
             compiled[name] = numba.njit(signature, cache=True, nogil=True,
                                         error_model="numpy")(func)
             if progress is not None:
@@ -593,6 +607,8 @@ def gatherer(x: np.ndarray, y: np.ndarray) -> Optional[Callable]:
             or not x.flags.c_contiguous or y.dtype != np.int64 or not y.flags.c_contiguous):
         return None
     kernel = _compiled["gather"]
+    x, y = x.view(), y.view()
+    x.flags.writeable = y.flags.writeable = False
     return lambda indices, out_x, out_y: kernel(x, y, indices, out_x, out_y)
 
 
