@@ -65,7 +65,7 @@ PRESETS: dict[str, TrainingConfig] = {
     # For workshop laptops: the reference model on batches of 256 with the learning rate
     # scaled up to 5e-3, 4 epochs, cosine decay. Fashion-MNIST test accuracy for seeds
     # 0/1/2: 87.40 / 87.60 / 87.22 % against the reference's 87.75 / 87.69 / 87.72 %
-    # (within 0.5 points), in about 0.55 of its time on the fast path (larger batches
+    # (within 0.5 points), in about 0.6 of its time on the fast path (larger batches
     # save only the per-step work: the matrix products cost the same per sample, so half
     # the time needs fewer epochs; benchmarks/bench_presets.py).
     "quick": TrainingConfig(
