@@ -13,7 +13,12 @@ ratios measured together):
   max ≤ 50 ms, p95 ≤ 20 ms. Measured once with nobody drawing and once while a stroke is
   being drawn (live predictions running);
 * training throughput in the window vs. the headless engine (same model, data, seed; the
-  engine's own samples/elapsed): target ≥ 90 %;
+  engine's own samples/elapsed): target ≥ 90 %. On Linux also where the training thread's
+  time went (``worker_on_cpu_share``, ``worker_run_queue_share``: waiting for a CPU the
+  machine's other processes hold, ``worker_asleep_share``: waiting for the GIL), and
+  ``cpu_throughput_ratio``: the headless run's CPU seconds over the window's training
+  thread's for the same work -- the ratio with the machine's other load left out (on a
+  shared machine the wall-time ratio is mostly the run queue's luck);
 * stroke → bars latency: mouse moves are sent to the canvas every 8 ms (a 125 Hz mouse);
   for each move, the time until the prediction chart's probabilities() have changed to a
   prediction that includes it — the throttle's waiting time is counted. Target ≤ 16 ms;
@@ -98,8 +103,62 @@ def percentile(values, q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else float("nan")
 
 
+# ----------------------------------------------------------------------------- threads
+class ThreadTimes:
+    """Where a thread's wall time went, from Linux's /proc/self/task/<tid>/schedstat: on
+    a CPU, waiting in the run queue for one (the machine's other load), and neither --
+    asleep, which for the training thread is waiting for the GIL (or a pause). None of
+    it elsewhere. Call ``start()`` and ``stop()`` on the thread measured."""
+
+    def __init__(self) -> None:
+        self.shares: dict | None = None
+        self.on_cpu_s = float("nan")
+
+    @staticmethod
+    def _read():
+        import threading
+
+        try:
+            with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
+                on_cpu, waiting, _ = f.read().split()
+        except (OSError, ValueError):
+            return None
+        return int(on_cpu) / 1e9, int(waiting) / 1e9, time.perf_counter()
+
+    def start(self) -> None:
+        self._start = self._read()
+
+    def stop(self) -> None:
+        end = self._read()
+        if self._start is None or end is None:
+            return
+        (cpu0, wait0, t0), (cpu1, wait1, t1) = self._start, end
+        wall = t1 - t0
+        self.on_cpu_s = cpu1 - cpu0
+        self.shares = {"on_cpu": self.on_cpu_s / wall, "run_queue": (wait1 - wait0) / wall,
+                       "asleep": (wall - self.on_cpu_s - (wait1 - wait0)) / wall}
+
+
+def timed_worker(times: ThreadTimes):
+    """Make the window's training worker record its thread's times into ``times``."""
+    from dense_studio.ui import training_worker
+
+    original = training_worker.throttled_training
+
+    def throttled_training(*args, **kwargs):
+        times.start()
+        try:
+            yield from original(*args, **kwargs)
+        finally:
+            times.stop()
+            training_worker.throttled_training = original
+
+    training_worker.throttled_training = throttled_training
+
+
 # ----------------------------------------------------------------------------- headless
-def headless_throughput(dataset, epochs: int, blas: int | None) -> float:
+def headless_throughput(dataset, epochs: int, blas: int | None,
+                        times: ThreadTimes | None = None) -> float:
     """Samples per second of the bare engine loop (no Qt), as the engine measures it."""
     from threadpoolctl import threadpool_limits
 
@@ -115,9 +174,13 @@ def headless_throughput(dataset, epochs: int, blas: int | None) -> float:
     # A `with` block: threadpoolctl then hands OpenBLAS control back when it ends, so the
     # window's worker thread can set its own limit afterwards.
     with threadpool_limits(limits=blas, user_api="blas"):
+        if times is not None:
+            times.start()
         for event in run.train(blas_threads=None):
             if isinstance(event, BatchEnd):
                 last = event
+        if times is not None:
+            times.stop()
     return last.samples_seen / last.elapsed
 
 
@@ -293,6 +356,8 @@ def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool
     ended: list[str] = []
     window.trainingEnded.connect(ended.append)
     probe = Probe()
+    worker_times = ThreadTimes()
+    timed_worker(worker_times)
     player = StrokePlayer(window) if draw else None
     probe.start()
     if player:
@@ -316,7 +381,10 @@ def run_window(app, dataset_name: str, epochs: int, blas: int | None, draw: bool
         "probe_ticks": len(gaps) + 1,
         "window_samples_per_s": last.samples_seen / last.elapsed,
         "window_wall_samples_per_s": last.samples_seen / wall,
+        "worker_on_cpu_s": worker_times.on_cpu_s,
     }
+    if worker_times.shares is not None:
+        result.update({f"worker_{k}_share": v for k, v in worker_times.shares.items()})
     if latencies:
         result.update(stroke_to_bars_p50_ms=percentile(latencies, 50),
                       stroke_to_bars_p95_ms=percentile(latencies, 95),
@@ -437,6 +505,9 @@ def summarize(runs: list[dict]) -> dict:
     for key in keys:
         summary[key] = round(float(np.median([r[key] for r in runs])), 3)
     summary["each_throughput_ratio"] = [round(r["throughput_ratio"], 3) for r in runs]
+    if all("cpu_throughput_ratio" in r for r in runs):
+        summary["each_cpu_throughput_ratio"] = [round(r["cpu_throughput_ratio"], 3)
+                                                for r in runs]
     summary["each_stall_max_ms"] = [round(r["stall_max_ms"], 1) for r in runs]
     return summary
 
@@ -464,10 +535,18 @@ def main() -> int:
             for draw in (False, True):
                 runs = []
                 for _ in range(args.repeats):  # alternate: the machine's load drifts
-                    headless = headless_throughput(dataset, args.epochs, blas)
+                    times = ThreadTimes()
+                    headless = headless_throughput(dataset, args.epochs, blas, times)
                     run = run_window(app, "fashion_mnist", args.epochs, blas, draw)
                     run["headless_samples_per_s"] = headless
                     run["throughput_ratio"] = run["window_samples_per_s"] / headless
+                    if times.shares is not None:
+                        run["headless_on_cpu_share"] = times.shares["on_cpu"]
+                        run["headless_run_queue_share"] = times.shares["run_queue"]
+                        # The same work on the CPU: how much more of it the window's
+                        # training thread needed (the GUI's share of the GIL, caches),
+                        # with the machine's other load (its run queue) left out.
+                        run["cpu_throughput_ratio"] = times.on_cpu_s / run["worker_on_cpu_s"]
                     runs.append(run)
                 summary = summarize(runs)
                 results["runs"].append(summary)

@@ -14,6 +14,11 @@ Each kernel does the numpy path's float32 operations in the same order (no fast-
 so the weights agree to about 1e-7 (``exp`` may differ by an ulp). A hidden softmax,
 Dropout and Flatten run their layer's own ``forward``/``backward``.
 
+For the networks the presets and the window start with (at most one hidden Dense, Adam,
+no Dropout or L2), ``dense_step`` does the whole step in one call, calling numpy's own
+BLAS for the products: the training thread then releases the GIL once per batch, and
+the window's Python no longer slows each of the step's nine calls (see ``dense_step``).
+
 Cost elsewhere: numba is imported only by ``prepare_fast_path`` (never by importing the
 engine). The kernels are cached in the user's cache folder (``cache_dir()``); compiling
 them takes a few seconds, once per install, and loading them from the cache about half a
@@ -39,7 +44,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from dense_studio.engine.layers import Dense
+from dense_studio.engine.layers import Dense, Flatten
 
 SWITCH = "DENSE_STUDIO_FAST"  # "0": always the numpy path
 
@@ -65,8 +70,9 @@ def _helper(func: Callable) -> Callable:
     return func
 
 
-def _kernel(signature: str) -> Callable:
-    """A kernel with its numba signature (C-contiguous float32 arrays)."""
+def _kernel(signature) -> Callable:
+    """A kernel with its numba signature (C-contiguous float32 arrays): a string, or a
+    function that builds it from numba's types when the kernels are compiled."""
     def register(func: Callable) -> Callable:
         _KERNELS[func.__name__] = (func, signature)
         return func
@@ -241,6 +247,160 @@ def add_scaled(target, source, factor):
         target[i] += source[i] * factor32
 
 
+def _gather_signature():
+    """(The training data are often read-only arrays: ``gatherer`` passes read-only views.)"""
+    from numba.core import types
+
+    def array(dtype, dims, readonly=False):
+        return types.Array(dtype, dims, "C", readonly=readonly)
+
+    return types.void(array(types.float32, 2, True), array(types.int64, 1, True),
+                      array(types.int64, 1), array(types.float32, 2), array(types.int64, 1))
+
+
+@_kernel(_gather_signature)
+def gather(x, y, indices, out_x, out_y):
+    """The batch: ``out_x[r] = x[indices[r]]``, ``out_y[r] = y[indices[r]]`` (the two
+    ``np.take`` of the loop in one call; the indices are the epoch's valid ones)."""
+    for r in range(indices.size):
+        i = indices[r]
+        out_y[r] = y[i]
+        out_x[r, :] = x[i, :]
+
+
+# --- the whole reference step in one call ------------------------------------------------
+# For the networks the presets and the window start with (Flatten, at most one hidden Dense,
+# the output Dense; Adam; no Dropout, no L2), the step is one kernel: its five matrix
+# products call numpy's own BLAS (``sgemm``, found in ``_find_sgemm``) with the arguments
+# ``np.dot`` passes it, so they give the same numbers, and the element-wise work between
+# them is the kernels above. One call per batch means the training thread gives the GIL
+# back once per batch, for the whole step, instead of at each of nine calls -- and waits
+# for it once: while the GUI thread runs Python, each of those waits costs up to Python's
+# switch interval. (No Python between the products, either: about 20 µs a step less.)
+
+ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112  # CBLAS's enums
+
+
+def _sgemm64(address, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc):
+    """``c = op(a)·op(b)`` by the ``cblas_sgemm`` at ``address`` (64-bit integers).
+    Stands in for the numba intrinsic ``_make_sgemm`` builds (see ``_compile``)."""
+    raise RuntimeError("only callable from the compiled kernels")
+
+
+_sgemm32 = _sgemm64  # the same, for a BLAS with 32-bit integers
+
+
+@_helper
+def _gemm(blas, ilp64, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc):
+    if ilp64:
+        _sgemm64(blas, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc)
+    else:
+        _sgemm32(blas, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc)
+
+
+@_kernel("Tuple((float64, int64))(int64, boolean, boolean, float32[:, ::1], int64[::1], "
+         "float32[:, ::1], float32[::1], float32[:, ::1], float32[::1], "
+         "float32[:, ::1], float32[:, ::1], float32[:, ::1], "
+         "float32[:, ::1], float32[::1], float32[:, ::1], float32[::1], float32[:, ::1], "
+         "int64, float64, float32[::1], float32[::1], float32[::1], float32[::1], "
+         "float32[::1], float64, float64, float64)")
+def dense_step(blas, ilp64, hidden, x, labels, kernel1, bias1, kernel2, bias2,
+               z1, y1, z2, grad_kernel1, grad_bias1, grad_kernel2, grad_bias2, dx,
+               code, scale, params, grads, out, m, v, decay, epsilon, factor):
+    """One Adam step of ``Flatten -> [Dense(f)] -> Dense(softmax)`` on the batch ``x``
+    (``hidden`` False: no hidden layer, its arrays are empty): the numpy path's
+    ``train_step`` with each ``np.dot`` a BLAS call and the fused kernels between them.
+    Returns ``(loss sum, correct)``; a non-finite loss leaves the weights alone."""
+    rows = x.shape[0]
+    a = x
+    if hidden:
+        units = kernel1.shape[1]
+        _gemm(blas, ilp64, NO_TRANS, NO_TRANS, rows, units, x.shape[1], x, x.shape[1],
+              kernel1, units, z1, units)  # z1 = x·W1
+        bias_activation(z1, bias1, y1, code)
+        a = y1
+    inputs, classes = kernel2.shape
+    _gemm(blas, ilp64, NO_TRANS, NO_TRANS, rows, classes, inputs, a, inputs,
+          kernel2, classes, z2, classes)  # z2 = a·W2
+    loss, correct = softmax_cross_entropy(z2, bias2, labels, scale, grad_bias2)
+    if not math.isfinite(loss):
+        return loss, correct
+    _gemm(blas, ilp64, TRANS, NO_TRANS, inputs, classes, rows, a, inputs,
+          z2, classes, grad_kernel2, classes)  # dW2 = aᵀ·dz2
+    if hidden:
+        _gemm(blas, ilp64, NO_TRANS, TRANS, rows, inputs, classes, z2, classes,
+              kernel2, classes, dx, inputs)  # dx = dz2·W2ᵀ
+        activation_backward(z1, y1, dx, grad_bias1, code)
+        _gemm(blas, ilp64, TRANS, NO_TRANS, x.shape[1], inputs, rows, x, x.shape[1],
+              dx, inputs, grad_kernel1, inputs)  # dW1 = xᵀ·dz1
+    adam(params, grads, out, m, v, decay, epsilon, factor)
+    return loss, correct
+
+
+for _function in (bias_activation, activation_backward, softmax_cross_entropy, adam):
+    _helper(_function)  # (dense_step calls them: compiled into it as well)
+
+
+def _make_sgemm(bits: int):
+    """The numba intrinsic that calls a ``cblas_sgemm`` through its address."""
+    from llvmlite import ir
+    from numba.core import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def sgemm(typingctx, address, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc):
+        signature = types.void(address, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc)
+
+        def codegen(context, builder, sig, args):
+            i32, f32, integer = ir.IntType(32), ir.FloatType(), ir.IntType(bits)
+            pointer = ir.IntType(8).as_pointer()
+            function_type = ir.FunctionType(ir.VoidType(), [
+                i32, i32, i32, integer, integer, integer, f32, pointer, integer, pointer,
+                integer, f32, pointer, integer])
+
+            def number(index, kind):
+                value = context.cast(builder, args[index], sig.args[index], types.int64)
+                return builder.trunc(value, kind) if kind.width < 64 else value
+
+            def data(index):
+                array = context.make_array(sig.args[index])(context, builder, args[index])
+                return builder.bitcast(array.data, pointer)
+
+            function = builder.inttoptr(number(0, ir.IntType(64)), function_type.as_pointer())
+            builder.call(function, [
+                ir.Constant(i32, ROW_MAJOR), number(1, i32), number(2, i32),
+                number(3, integer), number(4, integer), number(5, integer),
+                ir.Constant(f32, 1.0), data(6), number(7, integer), data(8),
+                number(9, integer), ir.Constant(f32, 0.0), data(10), number(11, integer)])
+            return context.get_dummy_value()
+
+        return signature, codegen
+
+    return sgemm
+
+
+def _find_sgemm() -> Optional[tuple[int, bool]]:
+    """``(address, 64-bit integers)`` of ``cblas_sgemm`` in the BLAS numpy itself uses (an
+    OpenBLAS, as numpy's wheels bundle), or None (then ``dense_step`` is not used)."""
+    import ctypes
+
+    from threadpoolctl import threadpool_info
+
+    libraries = [info for info in threadpool_info() if info.get("internal_api") == "openblas"]
+    libraries.sort(key=lambda info: "numpy" not in info.get("filepath", ""))
+    for info in libraries[:1]:
+        try:
+            library = ctypes.CDLL(info["filepath"])
+        except OSError:
+            return None
+        for name, ilp64 in (("scipy_cblas_sgemm64_", True), ("cblas_sgemm64_", True),
+                            ("scipy_cblas_sgemm", False), ("cblas_sgemm", False)):
+            function = getattr(library, name, None)
+            if function is not None:
+                return ctypes.cast(function, ctypes.c_void_p).value, ilp64
+    return None
+
+
 # --- where the kernels are cached, and whether they are ---------------------------------
 
 def enabled() -> bool:
@@ -346,6 +506,7 @@ def _compile_into_cache() -> bool:
 
 _lock = threading.Lock()
 _compiled: Optional[dict] = None  # name -> numba dispatcher, once prepared
+_blas: Optional[tuple[int, bool]] = None  # numpy's cblas_sgemm, for dense_step
 _failure: Optional[str] = None
 _automatic: Optional[bool] = None  # use_for_training's once-per-process choice
 
@@ -386,6 +547,9 @@ def _compile(progress, total) -> dict:
 
     if progress is not None:
         progress(1, total)
+    global _blas, _sgemm64, _sgemm32
+    _blas = _find_sgemm()
+    _sgemm64, _sgemm32 = _make_sgemm(64), _make_sgemm(32)
     for helper in _HELPERS:
         register_jitable(helper)
     folder = cache_dir()
@@ -398,6 +562,8 @@ def _compile(progress, total) -> dict:
     compiled = {}
     try:
         for done, (name, (func, signature)) in enumerate(_KERNELS.items(), start=2):
+            if callable(signature):  # built from numba's types (see _gather_signature)
+                signature = signature()
             compiled[name] = numba.njit(signature, cache=True, nogil=True,
                                         error_model="numpy")(func)
             if progress is not None:
@@ -431,6 +597,19 @@ def use_for_training(model) -> bool:
             _automatic = False
             compile_in_background()
     return _compiled is not None
+
+
+def gatherer(x: np.ndarray, y: np.ndarray) -> Optional[Callable]:
+    """``gather(indices, out_x, out_y)`` for the training loop's batches of ``(x, y)`` with
+    the compiled kernel, or None when the arrays are not the kernel's kind (or the fast
+    path is not prepared): the loop then takes ``np.take``."""
+    if (_compiled is None or x.dtype != np.float32 or x.ndim != 2
+            or not x.flags.c_contiguous or y.dtype != np.int64 or not y.flags.c_contiguous):
+        return None
+    kernel = _compiled["gather"]
+    x, y = x.view(), y.view()
+    x.flags.writeable = y.flags.writeable = False
+    return lambda indices, out_x, out_y: kernel(x, y, indices, out_x, out_y)
 
 
 def _supported(optimizer) -> bool:
@@ -511,6 +690,61 @@ class _Program:
                               else _EMPTY)
 
 
+class _WholeStep:
+    """A plan ``dense_step`` runs in one call (see there for which)."""
+
+    def __init__(self, plan, kernels) -> None:
+        *hidden, (output, out_buffers) = [step for step in plan.steps
+                                          if not isinstance(step[0], Flatten)]
+        self.kernel, self.x, self.labels = kernels["dense_step"], plan.x, plan.y
+        self.output, self.out = output, out_buffers
+        self.hidden = hidden[0][0] if hidden else None
+        empty = np.empty((0, 0), np.float32)
+        if hidden:
+            b = hidden[0][1]
+            self.code = CODES[self.hidden.activation.name]
+            self.z1, self.y1, self.grad_kernel1 = b.z, b.y, b.grad_kernel
+            self.grad_bias1 = b.grad_bias if b.grad_bias is not None else _EMPTY
+            self.dx = out_buffers.dx
+        else:
+            self.code = LINEAR
+            self.z1 = self.y1 = self.grad_kernel1 = self.dx = empty
+            self.grad_bias1 = _EMPTY
+        self.grad_bias2 = (out_buffers.grad_bias if out_buffers.grad_bias is not None
+                           else _EMPTY)
+
+    @staticmethod
+    def fits(plan, optimizer, regularized) -> bool:
+        from dense_studio.engine.optimizers import Adam
+
+        if _blas is None or type(optimizer) is not Adam or regularized:
+            return False
+        layers = [layer for layer, _ in plan.steps if not isinstance(layer, Flatten)]
+        return (0 < len(layers) <= 2 and all(type(layer) is Dense for layer in layers)
+                and all(layer.activation.name in CODES for layer in layers[:-1])
+                and plan.x.flags.c_contiguous)
+
+    def run(self, optimizer, store, scale) -> tuple[float, int]:
+        hidden, output = self.hidden, self.output
+        if hidden is None:
+            kernel1 = self.z1
+            bias1 = _EMPTY
+        else:
+            kernel1 = hidden.kernel
+            bias1 = hidden.bias if hidden.use_bias else _EMPTY
+        decay, epsilon, factor = optimizer.step_coefficients()
+        loss_sum, correct = self.kernel(
+            *_blas, hidden is not None, self.x, self.labels, kernel1, bias1, output.kernel,
+            output.bias if output.use_bias else _EMPTY, self.z1, self.y1, self.out.z,
+            self.grad_kernel1, self.grad_bias1, self.out.grad_kernel, self.grad_bias2,
+            self.dx, self.code, scale / len(self.x), store.current, store.grad,
+            store.previous, optimizer._m, optimizer._v, decay, epsilon, factor)
+        if math.isfinite(loss_sum):
+            optimizer.finish_step(store.grad)
+            store.swap()
+        return loss_sum, int(correct)
+
+
 _programs: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -518,8 +752,13 @@ def train_step(plan, optimizer, store, regularized: list) -> tuple[float, int]:
     """``training.train_step`` with the fused kernels: same arguments, same result."""
     kernels = _compiled
     program = _programs.get(plan)
-    if program is None:
-        program = _programs[plan] = _Program(plan, kernels)
+    if program is None or program.optimizer is not optimizer:
+        program = _WholeStep(plan, kernels) if _WholeStep.fits(
+            plan, optimizer, regularized) else _Program(plan, kernels)
+        program.optimizer = optimizer
+        _programs[plan] = program
+    if type(program) is _WholeStep:
+        return program.run(optimizer, store, optimizer.grad_scale())
     count = plan.batch
     scale = optimizer.grad_scale()
     a = plan.inputs

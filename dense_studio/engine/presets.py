@@ -62,13 +62,15 @@ PRESETS: dict[str, TrainingConfig] = {
         learning_rate=1e-3, batch_size=32, epochs=5, validation_split=0.0, seed=0,
         lr_schedule="cosine",
     ),
-    # For workshop laptops: the reference model on batches of 128 with the learning rate
-    # scaled up to 2e-3 (cosine decay, 5 epochs). At least the reference's accuracy within
-    # 0.5 points in under half its time (benchmarks/bench_engine.py --only quick: figures
-    # per seed in the issue 8 report).
+    # For workshop laptops: the reference model on batches of 256 with the learning rate
+    # scaled up to 5e-3, 4 epochs, cosine decay. Fashion-MNIST test accuracy for seeds
+    # 0/1/2: 87.40 / 87.60 / 87.22 % against the reference's 87.75 / 87.69 / 87.72 %
+    # (within 0.5 points), in about 0.6 of its time on the fast path (larger batches
+    # save only the per-step work: the matrix products cost the same per sample, so half
+    # the time needs fewer epochs; benchmarks/bench_presets.py).
     "quick": TrainingConfig(
         dataset="fashion_mnist", layers=(DenseSpec(128, "relu"),), optimizer="adam",
-        learning_rate=2e-3, batch_size=128, epochs=5, validation_split=0.0, seed=0,
+        learning_rate=5e-3, batch_size=256, epochs=4, validation_split=0.0, seed=0,
         lr_schedule="cosine",
     ),
     # The strongest Dense-only recipe found that trains within a minute on two cores:

@@ -151,6 +151,8 @@ def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffl
     store.keep_previous()  # "previous weights" for a diverging first step
     regularized = [layer for layer in model.layers if getattr(layer, "kernel_regularizer", 0)]
     step = fast.train_step if fast.use_for_training(model) else train_step
+    # (the epochs' orders are int64, as the kernel's indices: numpy's default integer)
+    gather = fast.gatherer(x, y) if step is fast.train_step and np.intp == np.int64 else None
     history: dict = {"loss": [], "accuracy": []}
     if validation_data is not None:
         history["val_loss"], history["val_accuracy"] = [], []
@@ -192,9 +194,12 @@ def _run(model, x, y, epochs, batch_size, validation_data, seed, control, shuffl
                 if partial is None or partial.batch != count:
                     partial = BatchPlan(model, count, backward=True, rng=dropout_rng)
                 plan = partial
-            # (the indices are valid; mode="clip" skips numpy's buffered, checked copy)
-            np.take(x, idx, axis=0, out=plan.x, mode="clip")
-            np.take(y, idx, out=plan.y, mode="clip")
+            if gather is not None:
+                gather(idx, plan.x, plan.y)
+            else:
+                # (the indices are valid; mode="clip" skips numpy's buffered, checked copy)
+                np.take(x, idx, axis=0, out=plan.x, mode="clip")
+                np.take(y, idx, out=plan.y, mode="clip")
             loss_sum, correct = step(plan, optimizer, store, regularized)
             if not math.isfinite(loss_sum):
                 what, status = diverge(loss_sum), "diverged"

@@ -13,7 +13,7 @@ drawing never waits for the model. One prediction (preprocessing + a single-imag
 pass) takes a few milliseconds. (A QTimer rather than superqt's throttler: importing
 superqt costs 0.2 s, which the window's launch cannot spare.)
 
-While a model trains, predictions are spaced further apart (30 a second), because every one
+While a model trains, predictions are spaced further apart (10 a second), because every one
 of them is GUI-thread Python time that the training thread waits for (the GIL).
 
 The session's predictor belongs to the GUI thread: it gets a copy of the weights taken by
@@ -38,10 +38,13 @@ log = logging.getLogger(__name__)
 #: Minimum time between two predictions while drawing. With ~3 ms per prediction this
 #: keeps stroke-to-bars latency around one frame.
 MIN_INTERVAL_MS = 8
-#: The same while a model trains: every prediction (and the repaint of the bars and the
-#: preview) is GUI-thread Python time taken from the training thread, which shares the GIL;
-#: 30 updates a second still look live.
-TRAINING_INTERVAL_MS = 33
+#: The same while a model trains: every prediction (and the repaint of the bars, the
+#: preview and, after it, the Inside views' layer math) is GUI-thread Python time taken
+#: from the training thread, which shares the GIL: with a training step of a third of a
+#: millisecond, 30 updates a second while drawing halved the window's training speed
+#: (benchmarks/bench_gui.py --inside). The weights change only at the end of an epoch,
+#: so the bars move only with the drawing: 10 updates a second still follow it.
+TRAINING_INTERVAL_MS = 100
 
 
 class Throttle(QObject):

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -59,6 +60,13 @@ log = logging.getLogger(__name__)
 #: of Python (GIL) time that training waits for; 10 a second look smooth and keep the
 #: window's training speed within 10 % of the bare engine's (benchmarks/bench_gui.py).
 DEFAULT_MAX_RATE = 10.0
+
+#: Python's GIL switch interval while a run trains (its default is 5 ms). A training step
+#: hands the GIL back at each of its matrix products and compiled kernels (they run without
+#: it) and needs it again after each; while the GUI thread runs Python (a prediction, the
+#: layer math, painting) every such return waits up to the switch interval, so with 5 ms a
+#: third-of-a-millisecond step ran at a fraction of its speed while someone drew.
+TRAINING_SWITCH_INTERVAL = 0.001
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ def throttled_training(
     interval = 1.0 / max_rate if max_rate > 0 else 0.0
     try:
         yield from _prepare_fast_path()
-        with _blas_limit(blas_threads):
+        with _blas_limit(blas_threads), _switch_interval(TRAINING_SWITCH_INTERVAL):
             yield from _thinned(events, model, interval, clock)
     except Exception as error:  # noqa: BLE001 - every failure must reach the user
         if not isinstance(error, DenseStudioError):
@@ -167,6 +175,17 @@ def _thinned(events, model, interval: float, clock):
             return
     # The engine promises a TrainingEnd; if it ever ends without one, say so.
     yield Failure("training ended without a result (engine error)")
+
+
+@contextlib.contextmanager
+def _switch_interval(seconds: float) -> Iterator[None]:
+    """``sys.setswitchinterval(seconds)`` for the block (never longer than it was)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(seconds, before))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 @contextlib.contextmanager

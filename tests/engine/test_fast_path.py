@@ -60,6 +60,36 @@ def test_both_paths_give_the_same_weights(prepared, monkeypatch, activation, opt
         np.testing.assert_allclose(b, a, rtol=0, atol=1e-5)
 
 
+def reference_like_weights(activation, use_fast, monkeypatch, hidden=True, steps=300):
+    """Weights after ``steps`` Adam steps of Flatten -> [Dense(16, activation)] ->
+    Dense(3, softmax), the networks ``fast.dense_step`` runs in one call."""
+    x, y = blobs(n=200, features=6, classes=3, seed=2)
+    model = Sequential([Flatten(input_shape=(6,)), *([Dense(16, activation)] if hidden else []),
+                        Dense(3, "softmax")])
+    model.build(seed=4)
+    model.compile(Adam(0.01), lr_schedule="cosine")
+    monkeypatch.setenv(fast.SWITCH, "1" if use_fast else "0")
+    assert fast.use_for_training(model) is use_fast
+    model.fit(x, y, epochs=steps // 10, batch_size=20, seed=5)
+    return model.get_weights()
+
+
+@pytest.mark.parametrize("hidden", [*fast.CODES, None])
+def test_the_whole_step_kernel_gives_the_same_weights(prepared, monkeypatch, hidden):
+    if fast._blas is None:
+        pytest.skip("numpy's BLAS has no cblas_sgemm to call here")
+    calls = []
+    run = fast._WholeStep.run
+    monkeypatch.setattr(fast._WholeStep, "run", lambda self, *a: calls.append(1) or run(self, *a))
+    reference = reference_like_weights(hidden, False, monkeypatch, hidden is not None)
+    assert not calls
+    fused = reference_like_weights(hidden, True, monkeypatch, hidden is not None)
+    assert len(calls) == 300  # every step was the one-call kernel
+    assert all(np.ptp(w) > 0 for w in reference)
+    for a, b in zip(reference, fused):
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-5)
+
+
 def test_each_kernel_equals_its_numpy_step(prepared):
     """One Adam step by the kernel and by ``Adam.step``: the same float32 operations."""
     rng = np.random.default_rng(0)
@@ -80,11 +110,13 @@ def test_each_kernel_equals_its_numpy_step(prepared):
     np.testing.assert_array_equal(results[0], results[1])
 
 
-def test_diverging_run_restores_weights_on_the_fast_path(prepared, monkeypatch):
+@pytest.mark.parametrize("optimizer", [lambda: SGD(1e6), lambda: Adam(1e30)],
+                         ids=["sgd: layer by layer", "adam: the whole-step kernel"])
+def test_diverging_run_restores_weights_on_the_fast_path(prepared, monkeypatch, optimizer):
     x, y = blobs(n=64)
     model = Sequential([Flatten(input_shape=(6,)), Dense(8, "relu"), Dense(3, "softmax")])
     model.build(seed=0)
-    model.compile(SGD(1e6))
+    model.compile(optimizer())
     monkeypatch.setenv(fast.SWITCH, "1")
     assert fast.use_for_training(model)
     end = list(model.train(x, y, epochs=5, batch_size=16))[-1]
@@ -183,3 +215,17 @@ def test_a_fresh_cache_compiles_in_the_background_then_loads(tmp_path):
     assert not list(package.rglob("*.nbi")) and not list(package.rglob("*.nbc"))
     second = run_python(program, env).split()
     assert second == ["True", "True"]
+
+
+def test_read_only_training_data_train_on_the_fast_path(prepared, monkeypatch):
+    """The datasets' arrays are read-only: the compiled batch gathering takes them."""
+    x, y = blobs(n=64)
+    x.flags.writeable = y.flags.writeable = False
+    model = Sequential([Flatten(input_shape=(6,)), Dense(8, "relu"), Dense(3, "softmax")])
+    model.build(seed=0)
+    model.compile("adam")
+    monkeypatch.setenv(fast.SWITCH, "1")
+    assert fast.use_for_training(model)
+    assert fast.gatherer(x, y) is not None
+    end = list(model.train(x, y, epochs=2, batch_size=16))[-1]
+    assert end.status == "finished" and model.optimizer.iterations == 8

@@ -282,3 +282,21 @@ def test_the_worker_signals_the_preparing_state(qtbot, monkeypatch, data):
     with qtbot.waitSignal(worker.finished, timeout=5000):
         worker.start()
     assert states == [True, False]
+
+
+def test_the_gil_switch_interval_is_short_while_training_and_restored_after(data):
+    import sys
+
+    from dense_studio.ui.training_worker import TRAINING_SWITCH_INTERVAL
+
+    x, y = data
+    model = small_model()
+    before = sys.getswitchinterval()
+    assert before > TRAINING_SWITCH_INTERVAL  # (Python's default, 5 ms)
+    during = []
+    for item in throttled_training(events(model, x, y, epochs=1, batch_size=32), model,
+                                   clock=FakeClock()):
+        during.append(sys.getswitchinterval())
+    assert isinstance(item, EndReport)
+    assert during and all(value == pytest.approx(TRAINING_SWITCH_INTERVAL) for value in during)
+    assert sys.getswitchinterval() == before

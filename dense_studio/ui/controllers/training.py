@@ -10,6 +10,8 @@ The panel's progress and the status lines are drawn from the session's run event
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from dense_studio.errors import DenseStudioError
@@ -147,10 +149,22 @@ class TrainingController(QObject):
         self._session.run_progress(item.event)
 
     def compile_fast_path_later(self, delay_ms: int = 3000) -> None:
-        """A few seconds after the window appears, let a fresh install compile the engine's
-        fast path in a background process (once; nothing when it is cached, switched off
-        or numba is missing), so that the first Start finds it ready to load."""
-        QTimer.singleShot(delay_ms, self, _compile_fast_path_in_background)
+        """Once the window is on screen, get the engine's fast path ready for the first
+        Start: when the user's cache holds its kernels, load them now in a thread (about a
+        second, while the dataset loads and Start is still disabled: loading imports numba,
+        whose imports hold the GIL for tens of milliseconds at a time, so at the first
+        click it would stall the window); a fresh install instead compiles them in a
+        background process ``delay_ms`` later (once; nothing when switched off or numba is
+        missing)."""
+        from dense_studio.engine import fast  # (numba itself is imported only when loading)
+
+        if not fast.enabled() or fast.is_prepared():
+            return
+        if fast.kernels_cached():
+            threading.Thread(target=fast.prepare_fast_path, name="dense-studio-fast-path",
+                             daemon=True).start()
+        else:
+            QTimer.singleShot(delay_ms, self, _compile_fast_path_in_background)
 
     def _on_preparing(self, active: bool) -> None:
         """The worker loads the engine's compiled training step before the first batch."""

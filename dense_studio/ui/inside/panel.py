@@ -53,8 +53,9 @@ from dense_studio.ui.names import name_widget
 #: (one update
 #: costs ~3 ms of Python and ~4 ms of painting).
 INPUT_INTERVAL_MS = 8
-#: The same while a model trains.
-TRAINING_INPUT_INTERVAL_MS = 50
+#: The same while a model trains: as the bars' (``prediction.TRAINING_INTERVAL_MS``), whose
+#: predictions bring the inputs, so both update in the same tenth of a second.
+TRAINING_INPUT_INTERVAL_MS = 100
 
 
 class InsidePanel(QWidget):
