@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import make_window
@@ -161,3 +162,18 @@ def test_a_bad_recovery_file_is_one_message_and_changes_nothing(qtbot, settings)
     assert window.last_error and "\n" not in window.last_error
     assert window.session.layers.layers == layers
     assert window.recovery_available()  # still on offer: Discard removes it
+
+
+def test_a_new_drawing_is_autosaved_within_the_interval(qtbot, settings):
+    window = make_window(qtbot, settings)
+    autosave = window.autosave
+    assert autosave.next_save_in_ms() is None
+    image = np.zeros((28, 28), np.float32)
+    image[8:20, 12:16] = 1.0
+    window.session.set_input(image)
+    autosave.save_now()  # the canvas change written: nothing is pending any more
+    autosave.wait()
+    assert autosave.next_save_in_ms() is None
+    window.session.drawings.add(image, 1, window.session.dataset_name)
+    pending = autosave.next_save_in_ms()
+    assert pending is not None and pending <= AUTOSAVE_INTERVAL_MS

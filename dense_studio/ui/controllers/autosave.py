@@ -45,7 +45,7 @@ _PREFIX = "recovery-"
 _LOCK_SUFFIX = ".lock"
 #: What the session says when it changes in a way worth a recovery file (not the
 #: per-batch progress: an epoch end saves at once).
-_CHANGES = ("layers", "settings", "dataset_name", "runs", "canvas", "model")
+_CHANGES = ("layers", "settings", "dataset_name", "runs", "canvas", "model", "drawings")
 
 
 def recovery_folder() -> Path:

@@ -88,6 +88,13 @@ class FilesController(QObject):
             write_setting(self._settings, "last_image_dir", str(Path(path).parent))
         return path
 
+    def ask_folder(self, title: str) -> str:
+        """A folder, from Qt's own dialog (in the window's language), starting where the
+        last image came from."""
+        return QFileDialog.getExistingDirectory(
+            self._window, title, self.last_dir("image"),
+            QFileDialog.Option.ShowDirsOnly | _OWN_DIALOG)
+
     # -------------------------------------------------------------- reading and writing
     def read_model(self, path: str | Path):
         """The ``LoadedModel`` in ``path``, or the exception reading it raised (for

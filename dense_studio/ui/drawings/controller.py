@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QHBoxLayout, QMenu, QToolButton
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QMenu, QToolButton
 
 from dense_studio.data.catalog import DATASETS, FOLDER_PREFIX
 from dense_studio.errors import DenseStudioError, one_line
@@ -280,7 +280,7 @@ class DrawingsController(QObject):
 
     # -------------------------------------------------------------- folders
     def export_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self._window, self.tr("Export my drawings"))
+        folder = self._window.files.ask_folder(self.tr("Export my drawings"))
         if folder:
             self.export(folder)
 
@@ -303,7 +303,7 @@ class DrawingsController(QObject):
         return written
 
     def import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self._window, self.tr("Import image folder"))
+        folder = self._window.files.ask_folder(self.tr("Import image folder"))
         if folder:
             self.import_folder(folder)
 
