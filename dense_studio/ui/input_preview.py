@@ -151,7 +151,7 @@ class StepsButton(Retranslating, QToolButton):
         self.setAccessibleDescription(self.toolTip())
 
 
-class InputPreview(QWidget):
+class InputPreview(Retranslating, QWidget):
     """Shows the model's input image (28×28 floats in [0, 1]) with visible pixels.
     ``stepsRequested``: the person asked how the picture became this input."""
 
@@ -160,18 +160,11 @@ class InputPreview(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         name_widget(self, "inputPreview", self.tr("Network input preview"))
-        self.setToolTip(
-            self.tr(
-                "Your drawing is cropped, centred and shrunk to 28×28 gray pixels — 784 numbers "
-                "between 0 (black) and 1 (white). This is all the network gets to see. Hover a "
-                "square to read its value."
-            )
-        )
         self._array: np.ndarray | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self._caption = QLabel(self.tr("What the network sees (28×28)"))
+        self._caption = QLabel()
         self._caption.setObjectName("inputPreviewCaption")
         self._caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._caption.setWordWrap(True)
@@ -184,6 +177,14 @@ class InputPreview(QWidget):
         self.stepsButton = StepsButton()
         self.stepsButton.clicked.connect(self.stepsRequested)
         layout.addWidget(self.stepsButton, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setToolTip(self.tr(
+            "Your drawing is cropped, centred and shrunk to 28×28 gray pixels — 784 numbers "
+            "between 0 (black) and 1 (white). This is all the network gets to see. Hover a "
+            "square to read its value."))
+        self._caption.setText(self.tr("What the network sees (28×28)"))
 
     def set_image(self, array) -> None:
         """Show a 2-D gray image (float in [0, 1] or uint8), or nothing for None."""

@@ -598,8 +598,6 @@ class MainWindow(QMainWindow):
         self.unsaved.update_title()
         self._update_state()  # the train action's text, the layer editor's lock reason
         self._show_class_names()
-        self.openImageButton.setToolTip(self.tr(
-            "Open an image file and let the network guess what it shows (Ctrl+I)"))
         for action in self.languageGroup.actions():
             action.setChecked(action.data() == current_language())
         self.notices.status(self.tr("Language: English"))

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractButton, QApplication, QFileDialog, QGroupBox, QLabel, QMenu, QMessageBox, QWidget,
+    QAbstractButton, QApplication, QFileDialog, QGroupBox, QLabel, QMenu, QMessageBox, QTabBar,
+    QWidget,
 )
 from ui_helpers import make_window
 
@@ -183,3 +184,27 @@ def test_open_help_window_and_title_follow_the_switch(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: browser.windowTitle().startswith("使用說明"))
     assert window.windowTitle() == "Dense Studio — 未命名[*]"
     browser.close()
+
+
+def tab_texts(root: QWidget) -> dict:
+    found = {}
+    for bar in root.findChildren(QTabBar):
+        if bar.isVisibleTo(root.window()):
+            for index in range(bar.count()):
+                found[(id(bar), index)] = bar.tabText(index)
+    return found
+
+
+def test_every_shown_text_of_the_whole_window_switches(qtbot, window):
+    """Not only the panels above: every visible label, button, group title, tooltip and tab
+    of the window, at a size where all columns are shown."""
+    window.resize(1400, 900)
+    qtbot.wait(50)
+    english = {**texts(window), **tab_texts(window)}
+    translatable = {key: text for key, text in english.items()
+                    if text in ZH and ZH[text] != text}
+    assert len(translatable) > 50  # every panel: a real sample
+    switch(qtbot, window, "zh_TW")
+    chinese = {**texts(window), **tab_texts(window)}
+    unchanged = sorted(text for key, text in translatable.items() if chinese.get(key) == text)
+    assert unchanged == []

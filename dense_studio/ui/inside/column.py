@@ -34,10 +34,9 @@ class CurvesColumn(Retranslating, QTabWidget):
         column.addWidget(self.testResult)
         column.addWidget(curves, 1)
         # The tab says what the group box said: one title, not two.
-        self._curves_title = curves.title()
         curves.setTitle("")
         curves.setFlat(True)
-        self.addTab(page, self._curves_title)
+        self.addTab(page, "")
         self.addTab(inside, "")
         inside.testEvaluated.connect(self.testResult.show_report)
         self.retranslate()
@@ -49,6 +48,7 @@ class CurvesColumn(Retranslating, QTabWidget):
         self.setCurrentWidget(self.inside)
 
     def retranslate(self) -> None:
+        self.setTabText(self.indexOf(self.curvesPage), tr("Learning curves"))
         index = self.indexOf(self.inside)
         self.setTabText(index, tr("Inside the network"))
         self.setTabToolTip(index, tr(
