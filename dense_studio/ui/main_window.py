@@ -49,6 +49,7 @@ from dense_studio.ui.messages import fill, format_count
 from dense_studio.ui.panels import DrawPanel, PredictPanel, WindowLayout, group
 from dense_studio.ui.prediction import PredictionController
 from dense_studio.ui.run_curves import RunCurves
+from dense_studio.ui.runs import ExperimentsController
 from dense_studio.ui.settings import open_settings, read_setting, write_setting
 from dense_studio.ui.training_panel import TrainingPanel
 from dense_studio.ui.window_settings import WindowSettings
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.windowSettings = WindowSettings(self, self._settings)
         self.windowSettings.restore()
         self._build_help()
+        self.experiments = ExperimentsController(self, self._settings)
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -494,3 +496,13 @@ class MainWindow(QMainWindow):
         except Exception:  # noqa: BLE001 - closing must never fail
             log.exception("could not save settings")
         super().closeEvent(event)
+
+    # ================================================================ experiments
+    def runs(self) -> list[dict]:
+        """Every run of the session as a dict: layers, optimizer, learning_rate, batch_size,
+        epochs, seed, status, test_accuracy, … (see ``ui/runs/controller.run_dict``)."""
+        return self.experiments.runs()
+
+    def rerun(self, run_id: int) -> bool:
+        """Train again with run ``run_id``'s network, settings, dataset and seed."""
+        return self.experiments.rerun(run_id)
