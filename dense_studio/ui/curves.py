@@ -57,9 +57,10 @@ RUN_COLORS = tuple(OKABE_ITO[name] for name in (
     "yellow"))
 REFRESH_MS = 300  # one plot per tick, in turn: each plot is redrawn 1.7 times a second
 EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
-#: A loss value more than this many spreads (5th to 95th percentile) above the 95th
-#: percentile is a divergence spike: the robust range leaves it out.
-SPIKE_FENCE = 4.0
+#: A loss value more than this many interquartile ranges above the 3rd quartile is a
+#: divergence spike: the robust range leaves it out (quartiles stay put while up to a
+#: quarter of the points are spikes; a healthy curve's first batches stay inside).
+SPIKE_FENCE = 6.0
 METRICS = ("loss", "accuracy")
 SERIES = ("smooth", "epochs", "validation")
 
@@ -80,7 +81,7 @@ def robust_range(arrays: list, metric: str) -> tuple[float, float, bool] | None:
     y = np.concatenate(values)
     low, high = float(y.min()), float(y.max())
     if metric == "loss" and len(y) >= 8:
-        q_low, q_high = np.percentile(y, [5.0, 95.0])
+        q_low, q_high = np.percentile(y, [25.0, 75.0])
         spread = max(q_high - q_low, 0.05 * abs(q_high), 1e-3)
         fence = float(q_high + SPIKE_FENCE * spread)
         if high > fence:
@@ -690,7 +691,7 @@ class TrainingCurves(Retranslating, QWidget):
                 current = self._y_range.get(metric)
                 if current is not None and current != EMPTY_Y[metric]:
                     inside = current[0] <= low and high <= current[1]
-                    if inside and current[1] - current[0] <= 2.5 * span:
+                    if inside and current[1] - current[0] <= 2.0 * span:
                         continue
                 bottom = low - 0.15 * span
                 target = (bottom if log else max(0.0, bottom), high + 0.15 * span)

@@ -169,8 +169,10 @@ class RunCurves(QObject):
         if self._session.runs.current is not None:
             return
         last = tuple(r.id for r in records[-2:])
-        if last == self._drawn:
-            return
+        ids = {r.id for r in records}
+        if last == self._drawn or (self._drawn and records and self._drawn[-1] == records[-1].id
+                                   and all(isinstance(d, str) or d in ids for d in self._drawn)):
+            return  # what is drawn is still there (e.g. a run just ended after a model file)
         self._drawn = last
         curves = self._curves
         curves.clear()
