@@ -195,13 +195,16 @@ class _MetricPlot:
         self.overlays: list[tuple] = []  # (training item, validation item), reused
 
     def overlay_items(self, count: int) -> list[tuple]:
-        """At least ``count`` overlay item pairs (made once, then reused)."""
+        """At least ``count`` overlay item pairs (made once, then reused). Overlays change
+        only when the ticks do, so each is cached as a pixmap: a repaint while another run
+        trains blits it instead of redrawing its path (the GUI thread shares the GIL with
+        training)."""
         while len(self.overlays) < count:
-            train = pg.PlotDataItem(pen=pg.mkPen("#000000", width=1.5))
-            validation = pg.PlotDataItem(pen=pg.mkPen("#000000", width=1.5),
-                                         symbol="s", symbolSize=5)
+            train = pg.PlotDataItem(pen=pg.mkPen("#000000", width=1))
+            validation = pg.PlotDataItem(pen=pg.mkPen("#000000", width=1))
             for item in (train, validation):
                 item.setZValue(-1)  # under the current run
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 self.plot.addItem(item)
             self.overlays.append((train, validation))
         return self.overlays
@@ -389,15 +392,13 @@ class TrainingCurves(Retranslating, QWidget):
                 overlay = self._overlays[i]
                 curve, points = overlay.series(metric)
                 color = QColor(overlay.color)
-                pen = pg.mkPen(color, width=1.5)
+                # Width 1: Qt's fast cosmetic-pen path.
+                pen = pg.mkPen(color, width=1)
                 if overlay.dashed:
                     pen.setStyle(Qt.PenStyle.DashDotLine)
                 train.setPen(pen)
                 train.setData(curve[:, 0], curve[:, 1])
-                dashed = pg.mkPen(color, width=1.2, style=Qt.PenStyle.DashLine)
-                validation.setPen(dashed)
-                validation.setSymbolBrush(pg.mkBrush(color))
-                validation.setSymbolPen(pg.mkPen(color))
+                validation.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
                 validation.setData(points[:, 0], points[:, 1])
                 train.setVisible(True)
                 validation.setVisible(True)

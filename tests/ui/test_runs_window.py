@@ -219,6 +219,18 @@ def test_early_stopping_from_the_window_marks_the_best_epoch(qtbot, window):
     assert not group.isChecked() and session.settings.early_stopping_patience is None
 
 
+def test_early_stopping_settings_are_remembered_between_starts(qtbot, window, settings):
+    group = window.experiments.earlyStoppingGroup
+    group.setChecked(True)
+    group.patienceSpin.setValue(5)
+    group.monitorCombo.setCurrentIndex(group.monitorCombo.findData("val_accuracy"))
+    window.close()
+    other = make_window(qtbot, settings, train_limit=LIMIT)
+    assert other.session.settings.early_stopping_patience == 5
+    assert other.session.settings.monitor == "val_accuracy"
+    assert other.experiments.earlyStoppingGroup.isChecked()
+
+
 def test_the_keras_code_follows_every_edit_and_copies(qtbot, window):
     panel = window.findChild(type(window.experiments.kerasPanel.code), "kerasCode")
     assert panel is window.experiments.kerasPanel.code and panel.isReadOnly()

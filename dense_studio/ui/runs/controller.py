@@ -32,7 +32,8 @@ from dense_studio.ui.runs.early_stopping import EarlyStoppingBinding, EarlyStopp
 from dense_studio.ui.runs.export import write_runs_csv
 from dense_studio.ui.runs.overlay import overlay_arrays
 from dense_studio.ui.runs.table import RunRow, RunsView
-from dense_studio.ui.runs.texts import epochs_text, network_text, run_label, status_text
+from dense_studio.ui.runs.texts import (epochs_text, network_text, run_label, status_text,
+                                        stopped_text)
 from dense_studio.ui.training_panel import format_duration
 
 __all__ = ["ExperimentsController", "MAX_OVERLAYS"]
@@ -138,6 +139,8 @@ class ExperimentsController(QObject):
         if record.initial_epoch > 0:
             tooltip += fill(self.tr(" · went on from %1 epochs of earlier training"),
                             f"{record.initial_epoch:g}")
+        if record.status == "stopped":
+            tooltip += " · " + stopped_text(record)
         slot = self._colors.get(record.id)
         return RunRow(record.id, cells, ticked=slot is not None,
                       tickable=record.status != "running" and bool(len(record.batches)),
@@ -244,7 +247,9 @@ class ExperimentsController(QObject):
     def _start_rerun(self, record) -> bool:
         window, session = self._window, self._session
         try:
-            session.reset_weights()  # the seed's weights (a new model if the layers changed)
+            # A fresh model from the layers and the seed, as the first run's. (Not
+            # reset_weights: on a model that never trained, its optimizer reset fails.)
+            session.rebuild_model()
         except DenseStudioError as error:
             window.notices.error(self.tr("Re-run"), str(error))
             return False
