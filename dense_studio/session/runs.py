@@ -17,7 +17,8 @@ fill the memory or the session file.
 
 What a run ended with lives in ``metrics`` (plain numbers, so session files written before a
 key existed stay readable): the last epoch's ``loss`` / ``accuracy`` / ``val_loss`` /
-``val_accuracy``, ``epochs_done``, ``params`` (the model's parameter count), with early
+``val_accuracy``, ``epochs_done``, ``params`` (the model's parameter count),
+``train_samples`` (training images per epoch), with early
 stopping ``best_epoch`` (counted from 0, as ``EpochEnd.epoch``) and ``stopped_early`` (1 or
 0), and once the test split was evaluated with the final weights ``test_loss`` /
 ``test_accuracy`` (:meth:`RunHistory.set_test_metrics`).
@@ -91,6 +92,7 @@ class RunRecord:
         record = cls(id, run.config, run=run, initial_epoch=initial_epoch, started_at=clock(),
                      batches_per_epoch=run.batches_per_epoch, total_batches=run.total_batches)
         record.metrics["params"] = int(run.model.count_params())
+        record.metrics["train_samples"] = len(run.x_train)
         return record
 
     # -- recording (any one thread: the worker's) ---------------------------------------
@@ -150,6 +152,19 @@ class RunRecord:
         """Early stopping's best epoch, counted from 0 (None without early stopping)."""
         value = self.metrics.get("best_epoch")
         return None if value is None else int(value)
+
+    @property
+    def samples_per_epoch(self) -> Optional[int]:
+        """Training images per epoch (files written before ``train_samples`` was kept: from
+        the rows of a run that finished all its epochs; else None)."""
+        if self.run is not None:
+            return len(self.run.x_train)
+        if "train_samples" in self.metrics:
+            return int(self.metrics["train_samples"])
+        done = len(self.epochs)
+        if done and self.batch_count and self.status == "finished":
+            return int(round(self.batches[-1, 2] / done))
+        return None
 
     @property
     def best_val_accuracy(self) -> Optional[float]:

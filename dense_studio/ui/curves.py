@@ -626,16 +626,16 @@ class TrainingCurves(Retranslating, QWidget):
             return _dim(color).name(QColor.NameFormat.HexArgb)
 
         blue, orange = TRAIN_COLOR.name(), VALIDATION_COLOR.name()
-        parts = [f"{swatch(blue)} {html.escape(self.tr('training (smoothed)'))}",
-                 f"{swatch(blue, '●')} {html.escape(self.tr('training, epoch mean'))}",
-                 f"{swatch(orange, '■')} {html.escape(self.tr('validation'))}"]
+        parts = [f"{swatch(blue)}&nbsp;{html.escape(self.tr('training (smoothed)'))}",
+                 f"{swatch(blue, '●')}&nbsp;{html.escape(self.tr('training, epoch mean'))}",
+                 f"{swatch(orange, '■')}&nbsp;{html.escape(self.tr('validation'))}"]
         if any(s.chunks for runs in self._previous.values() for s in runs.all()):
             label = self._previous_label or self.tr("previous run")
-            parts.append(f"{swatch(dimmed(TRAIN_COLOR))} "
+            parts.append(f"{swatch(dimmed(TRAIN_COLOR))}&nbsp;"
                          + html.escape(fill(self.tr("%1 (dimmed)"), label)))
         for overlay in self._overlays:
             mark = "━ · ━" if overlay.dashed else "━━"
-            parts.append(f"{swatch(overlay.color, mark)} {html.escape(overlay.label)}")
+            parts.append(f"{swatch(overlay.color, mark)}&nbsp;{html.escape(overlay.label)}")
         lines = ["&nbsp;&nbsp; ".join(parts)]
         if self._overlays:
             lines.append(html.escape(self.tr("Ticked runs: training solid, validation dashed.")))

@@ -84,9 +84,10 @@ class _RowFeed:
         config = record.config
         self.batches = max(1, record.batches_per_epoch)
         self.batch_size = max(1, config.batch_size)
-        run = record.run
-        # Samples per epoch: exact while the run is live; a stored run gives batches only.
-        self.samples = len(run.x_train) if run is not None else self.batches * self.batch_size
+        # Samples per epoch: the last batch of an epoch may be smaller than the others, so
+        # batches × batch size is only an upper bound (and drew a spike at every epoch
+        # start of a stored run).
+        self.samples = record.samples_per_epoch or self.batches * self.batch_size
         self.smoother = BatchSmoother(self.batches)
         self.seen = 0
 

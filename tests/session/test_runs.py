@@ -34,7 +34,8 @@ def test_a_run_is_recorded_batch_by_batch_and_epoch_by_epoch(small_session, fash
     assert record.metrics == {"loss": last.loss, "accuracy": last.accuracy,
                               "val_loss": last.val_loss, "val_accuracy": last.val_accuracy,
                               "epochs_done": 2,
-                              "params": session.model.model.count_params()}
+                              "params": session.model.model.count_params(),
+                              "train_samples": TRAIN}
     # The validation numbers are those of the one run recipe's held-out part.
     recipe = prepare_run(session.config, fashion.x_train[:512], fashion.y_train[:512])
     assert recipe.held_out == HELD_OUT
@@ -183,5 +184,5 @@ def test_a_run_that_diverges_at_once_leaves_the_model_untrained(small_session):
     record = session.start_run()
     session.finish_run(TrainingEnd("diverged", "training diverged (loss became NaN)", {}, 0))
     assert record.status == "diverged"
-    assert record.metrics == {"epochs_done": 0, "params": 101770}
+    assert record.metrics == {"epochs_done": 0, "params": 101770, "train_samples": TRAIN}
     assert not session.model.trained and session.model.epochs_trained == 0

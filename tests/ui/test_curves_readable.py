@@ -170,3 +170,24 @@ def test_an_opened_model_shows_what_its_file_stores(qtbot, settings, tmp_path):
         window.start_training()
     assert window.curves.data("loss")[0, 0] > 2.0
     assert "m.dsmodel (dimmed)" in window.curves.legend_text()
+
+
+def test_a_stored_run_is_drawn_as_it_was_live_even_with_a_short_last_batch(qtbot, settings):
+    window = make_window(qtbot, settings, train_limit=256)
+    # 192 training images in batches of 50: the last batch of each epoch holds 42.
+    window.session.update_settings(epochs=3, batch_size=50, validation_split=0.25)
+    with qtbot.waitSignal(window.trainingEnded, timeout=60000):
+        window.start_training()
+    live = window.curves.data("loss")
+    accuracy = window.curves.data("accuracy")
+    record = window.session.runs.records[-1]
+    assert record.samples_per_epoch == 192 and record.metrics["train_samples"] == 192
+    experiments = window.experiments
+    experiments.set_ticked(record.id, True)
+    [overlay] = window.curves.overlays()
+    np.testing.assert_allclose(overlay.loss, live)
+    np.testing.assert_allclose(overlay.accuracy, accuracy)
+    assert overlay.accuracy[:, 1].max() <= 100.0
+    # A session file written before train_samples was kept: the finished run's rows say it.
+    del record.metrics["train_samples"]
+    assert record.samples_per_epoch == 192
