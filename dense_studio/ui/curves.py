@@ -61,6 +61,8 @@ EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
 #: divergence spike: the robust range leaves it out (quartiles stay put while up to a
 #: quarter of the points are spikes; a healthy curve's first batches stay inside).
 SPIKE_FENCE = 6.0
+#: ... and neither is anything up to this many times the highest starting loss.
+START_SLACK = 1.25
 METRICS = ("loss", "accuracy")
 SERIES = ("smooth", "epochs", "validation")
 
@@ -83,7 +85,9 @@ def robust_range(arrays: list, metric: str) -> tuple[float, float, bool] | None:
     if metric == "loss" and len(y) >= 8:
         q_low, q_high = np.percentile(y, [25.0, 75.0])
         spread = max(q_high - q_low, 0.05 * abs(q_high), 1e-3)
-        fence = float(q_high + SPIKE_FENCE * spread)
+        # A curve's first points (the loss before it learned) are never spikes.
+        starts = [float(np.median(v[:3])) for v in values]
+        fence = float(max(q_high + SPIKE_FENCE * spread, START_SLACK * max(starts)))
         if high > fence:
             return low, fence, True
     return low, high, False
@@ -173,7 +177,7 @@ def _curve(plot, color: QColor, width: float = 2.0, symbol=None, dash=None):
 class _MetricPlot:
     """One PlotWidget (loss or accuracy) with its curve items."""
 
-    def __init__(self, widget: pg.PlotWidget) -> None:
+    def __init__(self, widget: pg.PlotWidget, label_at: float) -> None:
         self.widget = widget
         plot = self.plot = widget.getPlotItem()
         plot.showGrid(x=True, y=True, alpha=0.25)
@@ -188,7 +192,7 @@ class _MetricPlot:
         self.validation = _curve(plot, VALIDATION_COLOR, width=2.0, symbol="s")
         self.best = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(
             QColor(OKABE_ITO["bluish_green"]), width=2, style=Qt.PenStyle.DashLine),
-            label="", labelOpts={"position": 0.92, "color": OKABE_ITO["bluish_green"],
+            label="", labelOpts={"position": label_at, "color": OKABE_ITO["bluish_green"],
                                  "anchors": [(1, 0), (1, 0)]})
         self.best.setVisible(False)
         plot.addItem(self.best)
@@ -233,7 +237,7 @@ class TrainingCurves(Retranslating, QWidget):
         for metric in METRICS:
             widget = pg.PlotWidget(background=background, viewBox=_ViewBox(
                 lambda pos, m=metric: self._show_menu(m, pos)))
-            widget.setMinimumHeight(120)
+            widget.setMinimumHeight(90)  # the legend line above may wrap; 768 px must fit
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             widget.getPlotItem().setMenuEnabled(False, enableViewBoxMenu=True)
             for axis in ("left", "bottom"):
@@ -241,7 +245,9 @@ class TrainingCurves(Retranslating, QWidget):
                 ax.setPen(pg.mkPen(foreground))
                 ax.setTextPen(pg.mkPen(foreground))
                 ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self._plots[metric] = _MetricPlot(widget)
+            # The best epoch's label where the curves usually are not: loss falls, so high
+            # up; accuracy rises, so low down.
+            self._plots[metric] = _MetricPlot(widget, 0.92 if metric == "loss" else 0.08)
             widget.getPlotItem().vb.sigRangeChangedManually.connect(
                 lambda *_args, m=metric: self._manual.add(m))
         self.lossPlot, self.accuracyPlot = (self._plots[m].widget for m in METRICS)

@@ -192,9 +192,10 @@ def test_early_stopping_from_the_window_marks_the_best_epoch(qtbot, window):
     session = window.session
     group = window.findChild(type(window.experiments.earlyStoppingGroup), "earlyStoppingGroup")
     assert group is not None and window.trainingPanel.isAncestorOf(group)
-    assert not group.isChecked() and not group.body.isVisibleTo(group)
+    assert not group.isChecked() and not group.body.isVisibleTo(window.trainingPanel)
+    assert window.trainingPanel.isAncestorOf(group.body)
     group.setChecked(True)
-    assert group.body.isVisibleTo(group)
+    assert group.body.isVisibleTo(window.trainingPanel)
     assert session.settings.early_stopping_patience == 3
     # No improvement can be that large: patience 0 stops after the second epoch, the
     # first one stays the best.

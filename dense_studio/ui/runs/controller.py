@@ -15,7 +15,7 @@ thread (the Inside panel's ``TestEvaluator``) and the result stored in the run's
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from dense_studio.data.catalog import normalize_dataset_name
@@ -57,7 +57,7 @@ class ExperimentsController(QObject):
         tabs.addTab(self.view, "")
         tabs.addTab(self.kerasPanel, "")
         self.earlyStoppingGroup = EarlyStoppingGroup()
-        window.trainingPanel.layout().insertWidget(1, self.earlyStoppingGroup)
+        _place_early_stopping(window.trainingPanel, self.earlyStoppingGroup)
         self.earlyStopping = EarlyStoppingBinding(session, self.earlyStoppingGroup,
                                                   window.notices, qsettings, self)
         self._colors: dict[int, int] = {}  # ticked run id → colour slot
@@ -82,7 +82,21 @@ class ExperimentsController(QObject):
         events.dataset_name.connect(lambda _event: self._dataset_switched())
         events.dataset.connect(self._dataset_loaded)
         events.run_finished.connect(self._run_finished)
+        # The compact layout (panels.py) shows the left column after putting it into
+        # these tabs, even when another tab is current: it then shows through the current
+        # page. Until that is fixed there, a page that is not current is hidden again.
+        window.leftSplitter.installEventFilter(self)
         self._retranslate()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self._hide_stray_page)
+        return False
+
+    def _hide_stray_page(self) -> None:
+        tabs, left = self._window.centerTabs, self._window.leftSplitter
+        if tabs.indexOf(left) >= 0 and tabs.currentWidget() is not left:
+            left.hide()
 
     # -- names -------------------------------------------------------------------------
     def label(self, record) -> str:
@@ -329,6 +343,23 @@ class ExperimentsController(QObject):
             return self._session.runs.get(run_id)
         except DenseStudioError:
             return None
+
+
+def _place_early_stopping(panel, group: EarlyStoppingGroup) -> None:
+    """The group's title beside the panel's cosine-decay box, its fields under the grid."""
+    layout = panel.layout()
+    grid = layout.itemAt(0).layout()
+    index = grid.indexOf(panel.decayCheck)
+    if index >= 0:
+        row, column, _rows, columns = grid.getItemPosition(index)
+        grid.removeWidget(panel.decayCheck)
+        half = max(1, columns // 2)
+        grid.addWidget(panel.decayCheck, row, column, 1, half)
+        grid.addWidget(group, row, column + half, 1, columns - half)
+        layout.insertWidget(1, group.body)
+    else:  # another layout than expected: a row of its own
+        layout.insertWidget(1, group)
+        layout.insertWidget(2, group.body)
 
 
 def run_dict(record) -> dict:

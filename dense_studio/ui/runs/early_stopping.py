@@ -6,8 +6,10 @@ default) keep the weights of the best epoch. The group's check box turns it on; 
 the group folds to its title. The settings live in the session (``TrainingSettings``), so
 runs, session files and re-runs carry them.
 
-The training panel belongs to another view; the group goes into its layout through
-``QBoxLayout.insertWidget`` (after the settings grid). Its rows are remembered between
+The training panel belongs to another view; the group goes into its layout through Qt's
+layout API: its title beside the cosine-decay check box (the panel's grid gives that box
+half the row), its fields on a row of their own under the grid, shown only when it is on,
+so that the folded group costs the window no height (it must fit 768 px). Its rows are remembered between
 starts of the app under ``training/earlyStopping*``: the rows are registered here beside the
 window's other settings rows (``ui/settings.SETTINGS``, which the window saves from the
 session's settings), and read back by the binding at start-up.
@@ -16,7 +18,7 @@ session's settings), and read back by the binding at start-up.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox,
                                QLabel, QSpinBox, QVBoxLayout, QWidget)
 
 from dense_studio.engine.early_stopping import MONITORS
@@ -61,17 +63,23 @@ class EarlyStoppingGroup(Retranslating, QGroupBox):
         self.minDeltaSpin.setSingleStep(0.001)
         self.restoreCheck = QCheckBox()
         self.restoreCheck.setChecked(True)
-        self._form = QFormLayout(self.body)
-        self._form.setContentsMargins(12, 0, 0, 0)
+        # Two rows of two (label, field) pairs: the window must still fit 768 px high.
+        grid = QGridLayout(self.body)
+        grid.setContentsMargins(12, 0, 0, 0)
+        grid.setVerticalSpacing(2)
         self._labels = [QLabel() for _ in range(3)]
-        for label, widget in zip(self._labels, (self.patienceSpin, self.monitorCombo,
-                                                self.minDeltaSpin)):
+        for i, (label, widget) in enumerate(zip(self._labels, (
+                self.patienceSpin, self.monitorCombo, self.minDeltaSpin))):
             label.setBuddy(widget)
-            self._form.addRow(label, widget)
-        self._form.addRow(self.restoreCheck)
+            grid.addWidget(label, i // 2, 2 * (i % 2))
+            grid.addWidget(widget, i // 2, 2 * (i % 2) + 1)
+        grid.addWidget(self.restoreCheck, 1, 2, 1, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        # The group itself is only its check box title (it sits beside another check box);
+        # ``body`` is placed by the owner, on a row of its own, and shows only when on.
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.body.setVisible(False)
         self.toggled.connect(self.body.setVisible)
         self.retranslate()
@@ -82,10 +90,12 @@ class EarlyStoppingGroup(Retranslating, QGroupBox):
         self.setToolTip(self.tr(
             "Stop when the validation metric has not improved for a few epochs, and keep "
             "the best epoch's weights (Keras: EarlyStopping). Needs a validation split."))
-        texts = (self.tr("Patience (epochs)"), self.tr("Monitor"), self.tr("Min. improvement"))
+        texts = (self.tr("Patience"), self.tr("Monitor"), self.tr("Min. Δ"))
         for label, text in zip(self._labels, texts):
             label.setText(text)
         name_widget(self.patienceSpin, "patienceSpin", self.tr("Patience (epochs)"))
+        self._labels[0].setToolTip(self.tr("Patience (epochs)"))
+        self._labels[2].setToolTip(self.tr("Min. improvement"))
         self.patienceSpin.setToolTip(self.tr(
             "How many epochs in a row without improvement end the run (Keras: patience)"))
         name_widget(self.monitorCombo, "monitorCombo", self.tr("Monitor"))
@@ -95,7 +105,7 @@ class EarlyStoppingGroup(Retranslating, QGroupBox):
         name_widget(self.minDeltaSpin, "minDeltaSpin", self.tr("Min. improvement"))
         self.minDeltaSpin.setToolTip(self.tr(
             "A change smaller than this does not count as an improvement (Keras: min_delta)"))
-        self.restoreCheck.setText(self.tr("Keep the best epoch's weights"))
+        self.restoreCheck.setText(self.tr("Keep the best"))
         name_widget(self.restoreCheck, "restoreBestCheck",
                     self.tr("Keep the best epoch's weights"))
         self.restoreCheck.setToolTip(self.tr(
@@ -138,8 +148,12 @@ class EarlyStoppingBinding(QObject):
         for signal in group.edited_signals():
             signal.connect(self._edited)
         session.events.settings.connect(lambda _event: self.show())
-        session.events.model.connect(lambda event: group.setEnabled(not event.value.training))
+        session.events.model.connect(lambda event: self._lock(event.value.training))
         self.show()
+
+    def _lock(self, training: bool) -> None:
+        self._group.setEnabled(not training)
+        self._group.body.setEnabled(not training)
 
     def _restore(self, qsettings) -> None:
         values = {name: read_setting(qsettings, name) for name in EARLY_STOPPING_NAMES}
