@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +62,10 @@ EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
 #: divergence spike: the robust range leaves it out (quartiles stay put while up to a
 #: quarter of the points are spikes; a healthy curve's first batches stay inside).
 SPIKE_FENCE = 6.0
-#: ... and neither is anything up to this many times the highest starting loss.
+#: ... and neither is anything up to this many times the highest starting loss, a start
+#: being plausible up to an untrained network's loss on 1000 classes (ln 1000).
 START_SLACK = 1.25
+MAX_START_LOSS = math.log(1000)
 METRICS = ("loss", "accuracy")
 SERIES = ("smooth", "epochs", "validation")
 
@@ -85,9 +88,11 @@ def robust_range(arrays: list, metric: str) -> tuple[float, float, bool] | None:
     if metric == "loss" and len(y) >= 8:
         q_low, q_high = np.percentile(y, [25.0, 75.0])
         spread = max(q_high - q_low, 0.05 * abs(q_high), 1e-3)
-        # A curve's first points (the loss before it learned) are never spikes.
-        starts = [float(np.median(v[:3])) for v in values]
-        fence = float(max(q_high + SPIKE_FENCE * spread, START_SLACK * max(starts)))
+        # A curve's first points (the loss before it learned) are never spikes, unless
+        # they are already far above an untrained network's loss (it blew up at once).
+        starts = [s for s in (float(np.median(v[:3])) for v in values) if s <= MAX_START_LOSS]
+        fence = float(max([q_high + SPIKE_FENCE * spread]
+                          + [START_SLACK * start for start in starts]))
         if high > fence:
             return low, fence, True
     return low, high, False

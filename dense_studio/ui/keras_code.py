@@ -49,6 +49,8 @@ class KerasCodePanel(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         name_widget(self.code, "kerasCode", self.tr("The Keras code of this network"))
+        self.code.setToolTip(self.tr(
+            "Read-only: change the network or the settings and the code follows"))
         self.captionLabel.setText(self.tr(
             "The network and settings on screen as a tf.keras script (it follows every "
             "edit). Run it with TensorFlow installed."))

@@ -12,16 +12,8 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 from ui_helpers import make_window
 
-from dense_studio.ui.curves import Overlay, TrainingCurves, robust_range
-
-
-@pytest.fixture
-def curves(qtbot):
-    widget = TrainingCurves(refresh_ms=20)
-    qtbot.addWidget(widget)
-    widget.resize(600, 500)
-    widget.show()
-    return widget
+from dense_studio.ui.curves import Overlay, robust_range
+from test_curves_and_panel import curves  # noqa: F401 (the fixture: one shown TrainingCurves)
 
 
 def learning(n=200, start=0.0, epochs=2.0):
@@ -40,6 +32,10 @@ def test_robust_range_leaves_out_divergence_spikes_only():
     # A long run's flat tail does not cut off its own start.
     long_run = np.concatenate([[2.3, 2.2, 2.0, 1.6, 1.2], np.full(400, 0.45)])
     assert robust_range([long_run], "loss") == (0.45, 2.3, False)
+    # A run that blew up from its first batches does not stretch the axis with its start.
+    exploded = np.concatenate([[4e4, 3e4, 2e4], np.full(100, 2.4)])
+    low, high, clipped = robust_range([long_run, exploded], "loss")
+    assert clipped and 2.3 <= high < 4.0
     assert robust_range([np.array([50.0, 99.0])], "accuracy") == (50.0, 99.0, False)
 
 

@@ -121,6 +121,10 @@ class RunsView(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         name_widget(self.table, "runsTable", self.tr("Runs of this session"))
+        self.table.setToolTip(self.tr(
+            "One row per run: tick a run to draw its curves, double-click its name to rename it"))
+        self.table.horizontalHeader().setToolTip(self.tr("Click a column to sort the runs by it"))
+        self.table.verticalHeader().setToolTip(self.tr("Click a column to sort the runs by it"))
         self.table.setHorizontalHeaderLabels([
             self.tr("Show"), self.tr("Name"), self.tr("Network"), self.tr("Parameters"),
             self.tr("Optimizer"), self.tr("Learning rate"), self.tr("Batch"), self.tr("Epochs"),

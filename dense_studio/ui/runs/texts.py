@@ -24,7 +24,7 @@ def run_label(record, current_dataset: str | None = None, title=lambda name: nam
     """"Run 3" (or its name), with its dataset when that is not ``current_dataset``."""
     label = record.name or fill(_tr("Run %1"), record.id)
     if current_dataset is not None and record.config.dataset != current_dataset:
-        label = fill(_tr("%1 · %2"), label, title(record.config.dataset))
+        label = f"{label} · {title(record.config.dataset)}"  # the same in every language
     return label
 
 
