@@ -19,7 +19,8 @@ import numpy as np
 from dense_studio import __version__
 from dense_studio.data import DATASETS, normalize_dataset_name
 from dense_studio.engine import optimizers
-from dense_studio.engine.spec import ACTIVATIONS, DenseSpec, DropoutSpec, format_layers
+from dense_studio.engine.spec import (ACTIVATIONS, DenseSpec, DropoutSpec, TrainingConfig,
+                                      format_layers)
 from dense_studio.errors import ConfigError
 from dense_studio.files.model_file import LoadedModel, atomic_write
 
@@ -66,12 +67,12 @@ def export_keras(loaded: LoadedModel, out_py: str | os.PathLike) -> tuple[Path, 
     return out_py, weights_path
 
 
-def render_script(loaded: LoadedModel, weights_name: str) -> str:
-    """The Python source of the exported script."""
-    config = loaded.config
-    # A stored name is checked on load; checked again, as it is written into Python source.
-    dataset = normalize_dataset_name(loaded.dataset_name)
-    lines = [f"    tf.keras.Input(shape={_shape(loaded.input_shape)}),", "    tf.keras.layers.Flatten(),"]
+def model_source(config: TrainingConfig, input_shape, num_classes: int) -> str:
+    """The tf.keras code of the network and its compile settings: ``model =
+    tf.keras.Sequential([...])`` and ``model.compile(...)``, with the cosine schedule when the
+    config uses one (it reads ``train_images``). One source for the exported script and the
+    window's Keras code panel, so the two always build the same model."""
+    lines = [f"    tf.keras.Input(shape={_shape(input_shape)}),", "    tf.keras.layers.Flatten(),"]
     for layer in config.layers:
         if isinstance(layer, DenseSpec):
             lines.append(
@@ -80,19 +81,53 @@ def render_script(loaded: LoadedModel, weights_name: str) -> str:
             )
         elif isinstance(layer, DropoutSpec):
             lines.append(f"    tf.keras.layers.Dropout({layer.rate!r}),")
-    lines.append(f"    tf.keras.layers.Dense({loaded.num_classes}, activation='softmax'),")
+    lines.append(f"    tf.keras.layers.Dense({int(num_classes)}, activation='softmax'),")
     optimizer = _keras_optimizer(config.optimizer)
     learning_rate, learning_rate_source = repr(config.learning_rate), ""
     if config.lr_schedule == "cosine":
-        # Only training uses it (evaluation does not), but the script should say how the
-        # model was trained: the rate decayed along a cosine to 0 over all the run's steps.
+        # The script says how the model is trained: the rate decays along a cosine to 0
+        # over all the run's steps.
         learning_rate = "learning_rate"
         learning_rate_source = (
-            "# Trained with the learning rate decaying along a cosine to 0 over the run.\n"
+            "# The learning rate decays along a cosine to 0 over the run.\n"
             f"steps = {config.epochs} * math.ceil(len(train_images) / {config.batch_size})\n"
             "learning_rate = tf.keras.optimizers.schedules.CosineDecay(\n"
             f"    initial_learning_rate={config.learning_rate!r}, decay_steps=steps)\n\n"
         )
+    return (
+        "model = tf.keras.Sequential([\n" + "\n".join(lines) + "\n])\n\n"
+        + learning_rate_source
+        + f"model.compile(optimizer=tf.keras.optimizers.{optimizer}(learning_rate={learning_rate}),\n"
+        "              loss=tf.keras.losses.SparseCategoricalCrossentropy(),\n"
+        "              metrics=['accuracy'])\n"
+    )
+
+
+def _data_source(dataset: str, validation_split: float) -> str:
+    """Loading the bundled copy of the dataset and holding out the validation part."""
+    return (
+        f"dataset = load_dataset({dataset!r})\n"
+        "test_images, test_labels = dataset.x_test, dataset.y_test   # float32 in [0, 1], int labels\n"
+        f"{_held_out_comment(validation_split)}\n"
+        "train_images, train_labels, validation = split_validation(\n"
+        f"    dataset.x_train, dataset.y_train, {validation_split!r})\n"
+    )
+
+
+def _imports(config: TrainingConfig, pathlib: bool) -> str:
+    """``pathlib`` and numpy for the exported script (it reads its weights file)."""
+    return (("import math\n" if config.lr_schedule == "cosine" else "")
+            + ("import pathlib\n\nimport numpy as np\n" if pathlib else "")
+            + "import tensorflow as tf\n\n"
+            "from dense_studio.data import load_dataset\n"
+            "from dense_studio.engine.run import split_validation\n")
+
+
+def render_script(loaded: LoadedModel, weights_name: str) -> str:
+    """The Python source of the exported script."""
+    config = loaded.config
+    # A stored name is checked on load; checked again, as it is written into Python source.
+    dataset = normalize_dataset_name(loaded.dataset_name)
     hidden = format_layers(config.layers) or "(none)"
     metrics = loaded.metrics or {}
     accuracy = metrics.get("test_accuracy")
@@ -116,35 +151,54 @@ Run it with TensorFlow installed:
     python {weights_name.removesuffix(".weights.npz")}.py
 """
 
-{"import math" + chr(10) if learning_rate_source else ""}import pathlib
-
-import numpy as np
-import tensorflow as tf
-
-from dense_studio.data import load_dataset
-from dense_studio.engine.run import split_validation
-
+{_imports(config, pathlib=True)}
 WEIGHTS = pathlib.Path(__file__).with_name({weights_name!r})
 
-dataset = load_dataset({dataset!r})
-test_images, test_labels = dataset.x_test, dataset.y_test   # float32 in [0, 1], int labels
-{_held_out_comment(config.validation_split)}
-train_images, train_labels, validation = split_validation(
-    dataset.x_train, dataset.y_train, {config.validation_split!r})
-
-model = tf.keras.Sequential([
-{chr(10).join(lines)}
-])
-
-{learning_rate_source}model.compile(optimizer=tf.keras.optimizers.{optimizer}(learning_rate={learning_rate}),
-              loss=tf.keras.losses.SparseCategoricalCrossentropy(),
-              metrics=['accuracy'])
-
+{_data_source(dataset, config.validation_split)}
+{model_source(config, loaded.input_shape, loaded.num_classes)}
 # Keras order: kernel then bias for each Dense layer (Flatten and Dropout have no weights).
 with np.load(WEIGHTS, allow_pickle=False) as saved:
     model.set_weights([saved[f"w{{i}}"] for i in range(len(saved.files))])
 
 model.summary()
+
+test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
+
+print('\\nTest accuracy:', test_acc)
+'''
+
+
+def render_training_script(config: TrainingConfig, input_shape=(28, 28),
+                           num_classes: int = 10) -> str:
+    """The window's network and settings as a tf.keras script that trains it (the Keras
+    code panel): the tutorial's Sequential, compile, fit and evaluate on the bundled data,
+    with Keras's EarlyStopping callback when early stopping is on."""
+    dataset = normalize_dataset_name(config.dataset)
+    callbacks, fit_callbacks = "", ""
+    if config.early_stopping_patience is not None:
+        callbacks = (
+            "early_stopping = tf.keras.callbacks.EarlyStopping(\n"
+            f"    monitor={config.monitor!r}, patience={config.early_stopping_patience}, "
+            f"min_delta={config.min_delta!r},\n"
+            f"    restore_best_weights={config.restore_best_weights!r})\n\n")
+        fit_callbacks = ",\n          callbacks=[early_stopping]"
+    return f'''"""{_title(dataset)}: the network on Dense Studio's screen, as a tf.keras script.
+
+Written by dense-studio {__version__}. Run it with TensorFlow installed:
+    pip install "dense-studio[tensorflow]"
+TensorFlow draws its own initial weights, so its numbers differ a little from those of
+Dense Studio's run with seed {config.seed}.
+"""
+
+{_imports(config, pathlib=False)}
+{_data_source(dataset, config.validation_split)}
+tf.keras.utils.set_random_seed({config.seed})
+
+{model_source(config, input_shape, num_classes)}
+model.summary()
+
+{callbacks}model.fit(train_images, train_labels, epochs={config.epochs}, batch_size={config.batch_size},
+          validation_data=validation{fit_callbacks})
 
 test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
 

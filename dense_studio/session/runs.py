@@ -14,6 +14,14 @@ Per-batch rows are (loss, accuracy, samples seen) with the engine's meaning: los
 accuracy are running means over the epoch so far. A run with more batches than
 ``MAX_BATCH_ROWS`` keeps every k-th batch (and each epoch's last), so a long run cannot
 fill the memory or the session file.
+
+What a run ended with lives in ``metrics`` (plain numbers, so session files written before a
+key existed stay readable): the last epoch's ``loss`` / ``accuracy`` / ``val_loss`` /
+``val_accuracy``, ``epochs_done``, ``params`` (the model's parameter count),
+``train_samples`` (training images per epoch), with early
+stopping ``best_epoch`` (counted from 0, as ``EpochEnd.epoch``) and ``stopped_early`` (1 or
+0), and once the test split was evaluated with the final weights ``test_loss`` /
+``test_accuracy`` (:meth:`RunHistory.set_test_metrics`).
 """
 
 from __future__ import annotations
@@ -31,9 +39,15 @@ from dense_studio.errors import ConfigError
 from dense_studio.files.session_file import BATCH_COLUMNS, MAX_BATCH_ROWS, MAX_RUNS, RunData
 from dense_studio.session.events import EmitterGroup
 
-__all__ = ["RunRecord", "RunHistory", "RUNNING"]
+__all__ = ["RunRecord", "RunHistory", "RUNNING", "test_metrics"]
 
 RUNNING = "running"
+
+
+def test_metrics(model, x_test, y_test) -> dict:
+    """``{"test_loss", "test_accuracy"}`` of ``model`` on a test split (``evaluate``'s)."""
+    result = model.evaluate(x_test, y_test)
+    return {"test_loss": float(result["loss"]), "test_accuracy": float(result["accuracy"])}
 
 
 class RunRecord:
@@ -75,8 +89,11 @@ class RunRecord:
 
     @classmethod
     def start(cls, id: int, run: Run, initial_epoch: float, clock: Callable[[], float]):
-        return cls(id, run.config, run=run, initial_epoch=initial_epoch, started_at=clock(),
-                   batches_per_epoch=run.batches_per_epoch, total_batches=run.total_batches)
+        record = cls(id, run.config, run=run, initial_epoch=initial_epoch, started_at=clock(),
+                     batches_per_epoch=run.batches_per_epoch, total_batches=run.total_batches)
+        record.metrics["params"] = int(run.model.count_params())
+        record.metrics["train_samples"] = len(run.x_train)
+        return record
 
     # -- recording (any one thread: the worker's) ---------------------------------------
     def train(self, control: Optional[TrainingControl] = None, **kwargs) -> Iterator[Event]:
@@ -116,12 +133,47 @@ class RunRecord:
             self.status, self.message = end.status, end.message
         last = self.epochs[-1] if self.epochs else None
         if last is not None:
-            self.metrics = {k: v for k, v in (("loss", last.loss), ("accuracy", last.accuracy),
-                                              ("val_loss", last.val_loss),
-                                              ("val_accuracy", last.val_accuracy))
-                            if v is not None}
+            self.metrics.update({k: v for k, v in (
+                ("loss", last.loss), ("accuracy", last.accuracy), ("val_loss", last.val_loss),
+                ("val_accuracy", last.val_accuracy)) if v is not None})
         self.metrics["epochs_done"] = len(self.epochs)
+        if end is not None and end.best_epoch is not None:
+            self.metrics["best_epoch"] = int(end.best_epoch)
+            self.metrics["stopped_early"] = int(end.stopped_early)
         self.run = None  # let go of the training arrays
+
+    @property
+    def label(self) -> str:
+        """The name, or "Run {id}" (the UI translates its own default)."""
+        return self.name or f"Run {self.id}"
+
+    @property
+    def best_epoch(self) -> Optional[int]:
+        """Early stopping's best epoch, counted from 0 (None without early stopping)."""
+        value = self.metrics.get("best_epoch")
+        return None if value is None else int(value)
+
+    @property
+    def samples_per_epoch(self) -> Optional[int]:
+        """Training images per epoch (files written before ``train_samples`` was kept: from
+        the rows of a run that finished all its epochs; else None)."""
+        if self.run is not None:
+            return len(self.run.x_train)
+        if "train_samples" in self.metrics:
+            return int(self.metrics["train_samples"])
+        done = len(self.epochs)
+        if done and self.batch_count and self.status == "finished":
+            return int(round(self.batches[-1, 2] / done))
+        return None
+
+    @property
+    def best_val_accuracy(self) -> Optional[float]:
+        values = [e.val_accuracy for e in self.epochs if e.val_accuracy is not None]
+        return max(values) if values else None
+
+    @property
+    def test_accuracy(self) -> Optional[float]:
+        return self.metrics.get("test_accuracy")
 
     @property
     def epochs_done(self) -> float:
@@ -209,6 +261,12 @@ class RunHistory:
         if len(name) > 100 or not name.isprintable():
             raise ConfigError("a run's name is one line of at most 100 characters")
         self.get(run_id).name = name
+        self.changed()
+
+    def set_test_metrics(self, run_id: int, metrics: dict) -> None:
+        """The test split's ``test_loss`` / ``test_accuracy`` with the run's final weights."""
+        record = self.get(run_id)
+        record.metrics.update({k: float(metrics[k]) for k in ("test_loss", "test_accuracy")})
         self.changed()
 
     def replace_all(self, records) -> None:

@@ -170,8 +170,9 @@ class Session:
         """A fresh, untrained model for the layer stack, the settings' seed and the dataset."""
         self._require_idle()
         # Only the model of the run recipe: a split that the next run will refuse (said
-        # at Start) must not stop the network from being built.
-        run = self._prepare(model=None, validation_split=0.0)
+        # at Start) must not stop the network from being built (nor early stopping, which
+        # needs a split).
+        run = self._prepare(model=None, validation_split=0.0, early_stopping_patience=None)
         self._weights_changing()
         self.model.set(run.model, self.config, self._dataset_name, self.class_names)
 

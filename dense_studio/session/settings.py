@@ -8,19 +8,21 @@ there is one rule for each setting (the seed's range included).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Sequence
+from typing import Optional, Sequence
 
 from dense_studio.engine.spec import LayerSpec, TrainingConfig
 from dense_studio.errors import ConfigError
 
-__all__ = ["TrainingSettings", "SETTING_NAMES"]
+__all__ = ["TrainingSettings", "SETTING_NAMES", "EARLY_STOPPING_NAMES"]
 
 _DEFAULT = TrainingConfig()
 
 
 @dataclass(frozen=True)
 class TrainingSettings:
-    """Optimizer, learning rate and its schedule, batch size, epochs, validation split, seed."""
+    """Optimizer, learning rate and its schedule, batch size, epochs, validation split, seed,
+    and early stopping (Keras's ``EarlyStopping``: patience None is off; it needs a
+    validation split, by the config's rule)."""
 
     optimizer: str = _DEFAULT.optimizer
     learning_rate: float = _DEFAULT.learning_rate
@@ -29,6 +31,10 @@ class TrainingSettings:
     epochs: int = _DEFAULT.epochs
     validation_split: float = _DEFAULT.validation_split
     seed: int = _DEFAULT.seed
+    early_stopping_patience: Optional[int] = _DEFAULT.early_stopping_patience
+    monitor: str = _DEFAULT.monitor
+    min_delta: float = _DEFAULT.min_delta
+    restore_best_weights: bool = _DEFAULT.restore_best_weights
 
     def __post_init__(self) -> None:
         checked = TrainingConfig(**asdict(self))  # the config's rules, and its float()s
@@ -54,3 +60,5 @@ class TrainingSettings:
 
 
 SETTING_NAMES = tuple(f.name for f in fields(TrainingSettings))
+#: The early-stopping settings (the window shows them in a group of their own).
+EARLY_STOPPING_NAMES = ("early_stopping_patience", "monitor", "min_delta", "restore_best_weights")

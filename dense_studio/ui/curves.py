@@ -1,41 +1,122 @@
 """Live loss and accuracy curves (pyqtgraph), against epochs.
 
 Each plot holds a fixed set of curve items created once: the current run's smoothed
-batch-level training curve, its per-epoch training points, its validation curve, and the
-same three for the previous run, drawn dimmed so two runs can be compared. New data only
-goes into numpy buffers; a timer pushes them to the items with ``setData`` (the two plots
-take turns, each redrawn about 1.7 times a second), so a fast training loop never makes the GUI
-thread redraw per batch.
+batch-level training curve, its per-epoch training points, its validation curve, the same
+three for the previous run (drawn dimmed), a line at early stopping's best epoch, and a
+pool of items for the runs ticked in the runs table (overlays, each in its own colour;
+the pool only grows). New data only goes into numpy buffers; a timer pushes them to the
+items with ``setData`` (the two plots take turns, each redrawn about 1.7 times a second),
+so a fast training loop never makes the GUI thread redraw per batch. Overlays are finished
+runs: they get their data once, when the ticks change.
 
 Redrawing is kept cheap because GUI-thread Python time is taken from the training thread
 (they share the GIL) and shows up as event-loop stalls: only changed curves get new data;
 axis ranges are set by hand, with hysteresis (pyqtgraph's auto-range is off), so the axes
 rarely change; and the axes, whose grid lines span the plot, are cached as pixmaps instead
-of being replayed on every redraw (that alone halves a redraw); so is the legend.
+of being replayed on every redraw (that alone halves a redraw).
+
+Readable whatever happened: the loss axis ignores divergence spikes (a robust range: values
+far above the bulk of the data are cut off, and the legend says so) or shows everything on a
+log scale; the mouse wheel zooms, dragging pans (the axes then stay where the person put
+them until "Reset view"); a right-click menu resets the view, switches the log scale,
+exports the curves as PNG or CSV and clears them. The legend is a line of text above the
+plots, so it never covers data and is never clipped.
 """
 
 from __future__ import annotations
 
+import csv
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QPalette
+from PySide6.QtWidgets import (QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMenu,
+                               QMessageBox, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
+from dense_studio.ui.inside.palette import NEGATIVE
+from dense_studio.ui.inside.strings import Retranslating
+from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
-__all__ = ["TrainingCurves"]
+__all__ = ["TrainingCurves", "Overlay", "RUN_COLORS", "robust_range"]
 
-TRAIN_COLOR = QColor(31, 119, 180)
-VALIDATION_COLOR = QColor(230, 110, 20)
+#: Okabe & Ito's colour-blind-safe palette. The current run is blue (training) and
+#: orange (validation); ticked runs take the others first.
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": NEGATIVE, "vermillion": "#D55E00",
+             "reddish_purple": "#CC79A7", "black": "#000000"}
+TRAIN_COLOR = QColor(OKABE_ITO["blue"])
+VALIDATION_COLOR = QColor(OKABE_ITO["orange"])
+RUN_COLORS = tuple(OKABE_ITO[name] for name in (
+    "vermillion", "bluish_green", "reddish_purple", "sky_blue", "black", "orange", "blue",
+    "yellow"))
 REFRESH_MS = 300  # one plot per tick, in turn: each plot is redrawn 1.7 times a second
 EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
+#: A loss value more than this many interquartile ranges above the 3rd quartile is a
+#: divergence spike: the robust range leaves it out (quartiles stay put while up to a
+#: quarter of the points are spikes; a healthy curve's first batches stay inside).
+SPIKE_FENCE = 6.0
+#: ... and neither is anything up to this many times the highest starting loss, a start
+#: being plausible up to an untrained network's loss on 1000 classes (ln 1000).
+START_SLACK = 1.25
+MAX_START_LOSS = math.log(1000)
+METRICS = ("loss", "accuracy")
+SERIES = ("smooth", "epochs", "validation")
 
 
 def _dim(color: QColor) -> QColor:
     dimmed = QColor(color)
     dimmed.setAlpha(80)
     return dimmed
+
+
+def robust_range(arrays: list, metric: str) -> tuple[float, float, bool] | None:
+    """(low, high, clipped) of the finite values of ``arrays`` (1-d); for the loss, values
+    far above the bulk (divergence spikes) are left out and ``clipped`` says so."""
+    values = [a[np.isfinite(a)] for a in arrays]
+    values = [v for v in values if len(v)]
+    if not values:
+        return None
+    y = np.concatenate(values)
+    low, high = float(y.min()), float(y.max())
+    if metric == "loss" and len(y) >= 8:
+        q_low, q_high = np.percentile(y, [25.0, 75.0])
+        spread = max(q_high - q_low, 0.05 * abs(q_high), 1e-3)
+        # A curve's first points (the loss before it learned) are never spikes, unless
+        # they are already far above an untrained network's loss (it blew up at once).
+        starts = [s for s in (float(np.median(v[:3])) for v in values) if s <= MAX_START_LOSS]
+        fence = float(max([q_high + SPIKE_FENCE * spread]
+                          + [START_SLACK * start for start in starts]))
+        if high > fence:
+            return low, fence, True
+    return low, high, False
+
+
+@dataclass(frozen=True, eq=False)
+class Overlay:
+    """A finished run drawn over the curves: ``loss`` / ``accuracy`` its smoothed training
+    curve and ``val_loss`` / ``val_accuracy`` its validation points, each (n, 2) with x in
+    epochs and accuracy in %; ``label`` names it in the legend."""
+
+    key: int
+    label: str
+    color: str
+    loss: np.ndarray
+    accuracy: np.ndarray
+    val_loss: np.ndarray
+    val_accuracy: np.ndarray
+    dashed: bool = False
+
+    def series(self, metric: str) -> tuple[np.ndarray, np.ndarray]:
+        if metric == "loss":
+            return self.loss, self.val_loss
+        return self.accuracy, self.val_accuracy
 
 
 class _Series:
@@ -74,60 +155,68 @@ class _RunSeries:
         return self.smooth, self.epochs, self.validation
 
 
+class _ViewBox(pg.ViewBox):
+    """A ViewBox whose right-click opens the curves' own menu (not pyqtgraph's)."""
+
+    def __init__(self, on_menu) -> None:
+        super().__init__()
+        self._on_menu = on_menu
+
+    def raiseContextMenu(self, ev) -> None:  # noqa: N802 (pyqtgraph name)
+        self._on_menu(ev.screenPos().toPoint())
+
+
+def _curve(plot, color: QColor, width: float = 2.0, symbol=None, dash=None):
+    pen = pg.mkPen(color, width=width)
+    if dash is not None:
+        pen.setStyle(dash)
+    kwargs = {}
+    if symbol:
+        kwargs = {"symbol": symbol, "symbolSize": 7, "symbolBrush": pg.mkBrush(color),
+                  "symbolPen": pg.mkPen(color)}
+    item = pg.PlotDataItem(pen=pen, **kwargs)
+    plot.addItem(item)
+    return item
+
+
 class _MetricPlot:
-    """One PlotWidget (loss or accuracy) with its six curve items."""
+    """One PlotWidget (loss or accuracy) with its curve items."""
 
-    def __init__(self, widget: pg.PlotWidget, y_label: str, names: dict[str, str],
-                 legend_corner: str) -> None:
+    def __init__(self, widget: pg.PlotWidget, label_at: float) -> None:
         self.widget = widget
-        self._previous_name = names["previous"]
-        self._previous_in_legend = False
-        plot = widget.getPlotItem()
-        plot.setLabel("bottom", names["x"])
-        plot.setLabel("left", y_label)
+        plot = self.plot = widget.getPlotItem()
         plot.showGrid(x=True, y=True, alpha=0.25)
-        plot.setMenuEnabled(False)
-        plot.vb.setMouseEnabled(x=False, y=False)
-        # Loss falls and accuracy rises: their legends go where the curves usually are not.
-        offset = (-8, 8) if legend_corner == "top" else (-8, -36)
-        legend = plot.addLegend(offset=offset, labelTextSize="8pt")
-        self.legend = legend
-        legend.setBrush(pg.mkBrush(255, 255, 255, 200))
-        legend.setLabelTextColor(QColor(40, 40, 40))
-        legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-        def curve(color: QColor, name: str | None, width: float = 2.0, symbol=None, dash=False):
-            pen = pg.mkPen(color, width=width)
-            if dash:
-                pen.setStyle(pg.QtCore.Qt.PenStyle.DashLine)
-            kwargs = {}
-            if symbol:
-                kwargs = {
-                    "symbol": symbol,
-                    "symbolSize": 7,
-                    "symbolBrush": pg.mkBrush(color),
-                    "symbolPen": pg.mkPen(color),
-                }
-            item = pg.PlotDataItem(pen=pen, name=name, **kwargs)
-            plot.addItem(item)
-            return item
-
         # Previous run first, so the current one is drawn on top.
-        self.prev_smooth = curve(_dim(TRAIN_COLOR), None, width=1.5)
-        self.prev_epochs = curve(_dim(TRAIN_COLOR), None, width=0, symbol="o")
+        self.prev_smooth = _curve(plot, _dim(TRAIN_COLOR), width=1.5)
+        self.prev_epochs = _curve(plot, _dim(TRAIN_COLOR), width=0, symbol="o")
         self.prev_epochs.setPen(None)
-        self.prev_validation = curve(_dim(VALIDATION_COLOR), None, width=1.5, symbol="s")
-        self.smooth = curve(TRAIN_COLOR, names["train"], width=2.0)
-        self.epochs = curve(TRAIN_COLOR, names["train_epoch"], symbol="o")
+        self.prev_validation = _curve(plot, _dim(VALIDATION_COLOR), width=1.5, symbol="s")
+        self.smooth = _curve(plot, TRAIN_COLOR, width=2.0)
+        self.epochs = _curve(plot, TRAIN_COLOR, symbol="o")
         self.epochs.setPen(None)
-        self.validation = curve(VALIDATION_COLOR, names["validation"], width=2.0, symbol="s")
+        self.validation = _curve(plot, VALIDATION_COLOR, width=2.0, symbol="s")
+        self.best = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(
+            QColor(OKABE_ITO["bluish_green"]), width=2, style=Qt.PenStyle.DashLine),
+            label="", labelOpts={"position": label_at, "color": OKABE_ITO["bluish_green"],
+                                 "anchors": [(1, 0), (1, 0)]})
+        self.best.setVisible(False)
+        plot.addItem(self.best)
+        self.overlays: list[tuple] = []  # (training item, validation item), reused
 
-    def show_previous_in_legend(self, show: bool) -> None:
-        if show and not self._previous_in_legend:
-            self.legend.addItem(self.prev_smooth, self._previous_name)
-        elif not show and self._previous_in_legend:
-            self.legend.removeItem(self.prev_smooth)
-        self._previous_in_legend = show
+    def overlay_items(self, count: int) -> list[tuple]:
+        """At least ``count`` overlay item pairs (made once, then reused). Overlays change
+        only when the ticks do, so each is cached as a pixmap: a repaint while another run
+        trains blits it instead of redrawing its path (the GUI thread shares the GIL with
+        training)."""
+        while len(self.overlays) < count:
+            train = pg.PlotDataItem(pen=pg.mkPen("#000000", width=1))
+            validation = pg.PlotDataItem(pen=pg.mkPen("#000000", width=1))
+            for item in (train, validation):
+                item.setZValue(-1)  # under the current run
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                self.plot.addItem(item)
+            self.overlays.append((train, validation))
+        return self.overlays
 
     def items(self, previous: bool) -> tuple:
         if previous:
@@ -135,59 +224,102 @@ class _MetricPlot:
         return self.smooth, self.epochs, self.validation
 
 
-class TrainingCurves(QWidget):
-    """``lossPlot`` above ``accuracyPlot``; fed by the window from the training worker."""
+class TrainingCurves(Retranslating, QWidget):
+    """``lossPlot`` above ``accuracyPlot`` with the legend line ``curvesLegend`` above them;
+    fed by the window from the session's runs (``RunCurves``).
+
+    ``cleared`` is emitted when the person clears the curves (button or menu), so the owner
+    of the overlays can untick them.
+    """
+
+    cleared = Signal()
 
     def __init__(self, parent: QWidget | None = None, refresh_ms: int = REFRESH_MS) -> None:
         super().__init__(parent)
-        names = {
-            "x": self.tr("Epoch"),
-            "train": self.tr("training (smoothed)"),
-            "train_epoch": self.tr("training, epoch mean"),
-            "validation": self.tr("validation"),
-            "previous": self.tr("previous run (dimmed)"),
-        }
         background = self.palette().color(QPalette.ColorRole.Base)
         foreground = self.palette().color(QPalette.ColorRole.Text)
-        self.lossPlot = pg.PlotWidget(background=background)
-        self.accuracyPlot = pg.PlotWidget(background=background)
-        name_widget(self.lossPlot, "lossPlot", self.tr("Loss against epochs, lower is better"))
-        name_widget(
-            self.accuracyPlot, "accuracyPlot", self.tr("Accuracy against epochs, higher is better")
-        )
-        self.lossPlot.setToolTip(self.tr(
-            "Loss, how wrong the network's guesses are, over the epochs: it should fall"))
-        self.accuracyPlot.setToolTip(self.tr(
-            "Accuracy, the share of images guessed right, over the epochs: it should rise"))
-        for widget in (self.lossPlot, self.accuracyPlot):
-            widget.setMinimumHeight(140)
+        self._plots: dict[str, _MetricPlot] = {}
+        for metric in METRICS:
+            widget = pg.PlotWidget(background=background, viewBox=_ViewBox(
+                lambda pos, m=metric: self._show_menu(m, pos)))
+            widget.setMinimumHeight(90)  # the legend line above may wrap; 768 px must fit
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            widget.getPlotItem().setMenuEnabled(False, enableViewBoxMenu=True)
             for axis in ("left", "bottom"):
                 ax = widget.getPlotItem().getAxis(axis)
                 ax.setPen(pg.mkPen(foreground))
                 ax.setTextPen(pg.mkPen(foreground))
                 ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self._loss = _MetricPlot(self.lossPlot, self.tr("Loss (cross-entropy)"), names, "top")
-        self._accuracy = _MetricPlot(self.accuracyPlot, self.tr("Accuracy (%)"), names, "bottom")
+            # The best epoch's label where the curves usually are not: loss falls, so high
+            # up; accuracy rises, so low down.
+            self._plots[metric] = _MetricPlot(widget, 0.92 if metric == "loss" else 0.08)
+            widget.getPlotItem().vb.sigRangeChangedManually.connect(
+                lambda *_args, m=metric: self._manual.add(m))
+        self.lossPlot, self.accuracyPlot = (self._plots[m].widget for m in METRICS)
+        self._loss, self._accuracy = self._plots["loss"], self._plots["accuracy"]
+        self.legendLabel = QLabel()
+        self.legendLabel.setWordWrap(True)
+        self.legendLabel.setTextFormat(Qt.TextFormat.RichText)
+        self.legendLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.clearButton = QToolButton()
+        self.clearButton.clicked.connect(self.clear_all)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.legendLabel, 1)
+        top.addWidget(self.clearButton, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
         layout.addWidget(self.lossPlot)
         layout.addWidget(self.accuracyPlot)
 
-        self._current = {"loss": _RunSeries(), "accuracy": _RunSeries()}
-        self._previous = {"loss": _RunSeries(), "accuracy": _RunSeries()}
+        self._current = {m: _RunSeries() for m in METRICS}
+        self._previous = {m: _RunSeries() for m in METRICS}
+        self._overlays: list[Overlay] = []
         self._offset = 0.0
         self._has_run = False
         self._turn = "accuracy"
         self._run_end: float | None = None
         self._x_range: dict = {}
         self._y_range: dict = {}
+        self._manual: set[str] = set()  # plots the person zoomed or panned
+        self._clipped = False
+        self._log_loss = False
+        self._previous_label: str | None = None
+        self._note = ""
+        self._best_epoch: int | None = None
         for plot in (self.lossPlot, self.accuracyPlot):
             plot.getPlotItem().disableAutoRange()
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self._tick)
+        self.retranslate()
         self._fit_ranges()
+
+    def retranslate(self) -> None:
+        name_widget(self.lossPlot, "lossPlot", self.tr("Loss against epochs, lower is better"))
+        name_widget(self.accuracyPlot, "accuracyPlot",
+                    self.tr("Accuracy against epochs, higher is better"))
+        name_widget(self.legendLabel, "curvesLegend", self.tr("Legend of the learning curves"))
+        name_widget(self.clearButton, "clearCurvesButton", self.tr("Clear curves"))
+        self.clearButton.setText(self.tr("Clear curves"))
+        self.clearButton.setToolTip(self.tr(
+            "Remove every curve from the plots (the runs stay in the Runs tab)"))
+        hint = self.tr("Wheel: zoom · drag: pan · right-click: reset view, log scale, export")
+        self.lossPlot.setToolTip(self.tr(
+            "Loss, how wrong the network's guesses are, over the epochs: it should fall")
+            + "\n" + hint)
+        self.accuracyPlot.setToolTip(self.tr(
+            "Accuracy, the share of images guessed right, over the epochs: it should rise")
+            + "\n" + hint)
+        for metric, label in (("loss", self.tr("Loss (cross-entropy)")),
+                              ("accuracy", self.tr("Accuracy (%)"))):
+            item = self._plots[metric].plot
+            item.setLabel("bottom", self.tr("Epoch"))
+            item.setLabel("left", label)
+        self._show_best_epoch()
+        self._update_legend()
 
     # -- feeding ---------------------------------------------------------------------
     def start_run(self, offset: float, epochs: int) -> None:
@@ -197,20 +329,17 @@ class TrainingCurves(QWidget):
         is drawn after the previous one); ``epochs`` sizes the x axis for the whole run.
         """
         if self._has_run:
-            self._previous, self._current = self._current, {
-                "loss": _RunSeries(),
-                "accuracy": _RunSeries(),
-            }
+            self._previous, self._current = self._current, {m: _RunSeries() for m in METRICS}
             self._push(previous=True)
-            for plot in (self._loss, self._accuracy):
-                plot.show_previous_in_legend(True)
         self._has_run = True
         self._offset = float(offset)
         for series in self._current.values():
             for s in series.all():
                 s.clear()
+        self.mark_best_epoch(None)
         self._set_x_range(0.0, self._offset + epochs)
         self.refresh()
+        self._update_legend()
         self._timer.start()
 
     def add_points(self, points: np.ndarray) -> None:
@@ -238,20 +367,194 @@ class TrainingCurves(QWidget):
         self.refresh()
         self._fit_ranges()
 
+    def mark_best_epoch(self, epoch: int | None) -> None:
+        """A line at the end of ``epoch`` (0-based, of the current run), or none."""
+        self._best_epoch = epoch
+        self._show_best_epoch()
+
+    def best_epoch_x(self) -> float | None:
+        """Where the best-epoch line is drawn (None when hidden)."""
+        line = self._loss.best
+        return float(line.value()) if line.isVisible() else None
+
+    def set_previous_label(self, label: str | None) -> None:
+        """How the legend names the previous (dimmed) run; None: "previous run"."""
+        self._previous_label = label
+        self._update_legend()
+
+    def set_note(self, text: str) -> None:
+        """A line under the legend (e.g. what an opened model file holds)."""
+        self._note = text
+        self._update_legend()
+
+    def set_overlays(self, overlays: list[Overlay]) -> None:
+        """Draw exactly these finished runs over the curves, each in its colour."""
+        self._overlays = list(overlays)
+        for metric, plot in self._plots.items():
+            pool = plot.overlay_items(len(self._overlays))
+            for i, (train, validation) in enumerate(pool):
+                if i >= len(self._overlays):
+                    if train.isVisible():
+                        train.setData([], [])
+                        validation.setData([], [])
+                        train.setVisible(False)
+                        validation.setVisible(False)
+                    continue
+                overlay = self._overlays[i]
+                curve, points = overlay.series(metric)
+                color = QColor(overlay.color)
+                # Width 1: Qt's fast cosmetic-pen path.
+                pen = pg.mkPen(color, width=1)
+                if overlay.dashed:
+                    pen.setStyle(Qt.PenStyle.DashDotLine)
+                train.setPen(pen)
+                train.setData(curve[:, 0], curve[:, 1])
+                validation.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
+                validation.setData(points[:, 0], points[:, 1])
+                train.setVisible(True)
+                validation.setVisible(True)
+        self._update_legend()
+        self._x_range.clear()
+        self._fit_ranges()
+
+    def overlays(self) -> list[Overlay]:
+        return list(self._overlays)
+
     def clear(self) -> None:
-        """Forget both runs."""
+        """Forget both runs (the overlays stay)."""
         self._timer.stop()
         for runs in (self._current, self._previous):
             for series in runs.values():
                 for s in series.all():
                     s.clear()
         self._has_run = False
+        self._previous_label = None
+        self._note = ""
+        self.mark_best_epoch(None)
         self.refresh()
         self._push(previous=True)
-        for plot in (self._loss, self._accuracy):
-            plot.show_previous_in_legend(False)
         self._run_end = None
+        self._update_legend()
         self._fit_ranges()
+
+    def clear_all(self) -> None:
+        """"Clear curves": every curve goes, overlays too (``cleared`` tells their owner)."""
+        if self._timer.isActive():  # a run is training: only the past goes
+            for runs in (self._previous,):
+                for series in runs.values():
+                    for s in series.all():
+                        s.clear()
+            self._push(previous=True)
+            self._previous_label = None
+        else:
+            self.clear()
+        self.set_overlays([])
+        self.reset_view()
+        self.cleared.emit()
+
+    # -- view ------------------------------------------------------------------------
+    def reset_view(self) -> None:
+        """Back to the automatic axes (after the person zoomed or panned)."""
+        self._manual.clear()
+        self._x_range.clear()
+        self._y_range.clear()
+        self._fit_ranges()
+
+    def set_log_loss(self, on: bool) -> None:
+        """The loss on a log scale (every value visible, spikes included)."""
+        self._log_loss = bool(on)
+        self._loss.plot.setLogMode(y=self._log_loss)
+        self._y_range.pop("loss", None)
+        self._fit_ranges("loss")
+        self._update_legend()
+
+    @property
+    def log_loss(self) -> bool:
+        return self._log_loss
+
+    def y_range(self, metric: str) -> tuple[float, float]:
+        """The y axis as the plot shows it (log10 values when the loss is on a log scale)."""
+        low, high = self._plots[metric].plot.viewRange()[1]
+        return float(low), float(high)
+
+    @property
+    def clipped(self) -> bool:
+        """The robust range leaves a loss spike out (the legend says so)."""
+        return self._clipped
+
+    def context_menu(self, metric: str = "loss") -> QMenu:
+        """The right-click menu of one plot (built fresh: its texts follow the language)."""
+        menu = QMenu(self)
+        menu.setObjectName("curvesMenu")
+
+        def add(name, text, slot, checkable=False, checked=False):
+            action = QAction(text, menu)
+            action.setObjectName(name)
+            if checkable:
+                action.setCheckable(True)
+                action.setChecked(checked)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            return action
+
+        add("resetViewAction", self.tr("Reset view"), lambda: self.reset_view())
+        add("logScaleAction", self.tr("Log scale for the loss"), self.set_log_loss, True,
+            self._log_loss)
+        menu.addSeparator()
+        add("exportImageAction", self.tr("Export image (PNG)…"), lambda: self._export_dialog("png"))
+        add("exportCsvAction", self.tr("Export data (CSV)…"), lambda: self._export_dialog("csv"))
+        menu.addSeparator()
+        add("clearCurvesAction", self.tr("Clear curves"), lambda: self.clear_all())
+        return menu
+
+    def _show_menu(self, metric: str, pos: QPoint) -> None:
+        menu = self.context_menu(metric)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(pos)
+
+    # -- export ----------------------------------------------------------------------
+    def export_png(self, path) -> Path:
+        """The curves as they are on screen, legend included."""
+        path = Path(path)
+        if not self.grab().save(str(path), "PNG"):
+            raise OSError(f"cannot write {path}")
+        return path
+
+    def export_csv(self, path) -> Path:
+        """Every point on the plots: curve, metric, series, epoch, value."""
+        path = Path(path)
+        rows = []
+        for who, runs in (("current", self._current), ("previous", self._previous)):
+            label = who if who == "current" else (self._previous_label or who)
+            for metric in METRICS:
+                for name in SERIES:
+                    for x, y in getattr(runs[metric], name).array().tolist():
+                        rows.append((label, metric, name, x, y))
+        for overlay in self._overlays:
+            for metric in METRICS:
+                curve, points = overlay.series(metric)
+                for name, xy in (("smooth", curve), ("validation", points)):
+                    for x, y in xy.tolist():
+                        rows.append((overlay.label, metric, name, x, y))
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(("curve", "metric", "series", "epoch", "value"))
+            writer.writerows(rows)
+        return path
+
+    def _export_dialog(self, kind: str) -> None:
+        title = self.tr("Export image") if kind == "png" else self.tr("Export data")
+        pattern = self.tr("PNG images (*.png)") if kind == "png" else self.tr("CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, title, f"learning-curves.{kind}", pattern)
+        if not path:
+            return
+        if not path.lower().endswith(f".{kind}"):
+            path += f".{kind}"
+        try:
+            (self.export_png if kind == "png" else self.export_csv)(path)
+        except OSError as error:
+            QMessageBox.warning(self, title, fill(self.tr("Could not write %1: %2"), path,
+                                                  error.strerror or str(error)))
 
     # -- reading (tests, screenshots) --------------------------------------------------
     def data(self, metric: str, which: str = "smooth", previous: bool = False) -> np.ndarray:
@@ -262,12 +565,24 @@ class TrainingCurves(QWidget):
 
     def displayed(self, metric: str, which: str = "smooth", previous: bool = False) -> np.ndarray:
         """What the curve item on screen holds right now, as (n, 2)."""
-        plot = self._loss if metric == "loss" else self._accuracy
-        index = ("smooth", "epochs", "validation").index(which)
-        x, y = plot.items(previous)[index].getData()
+        index = SERIES.index(which)
+        x, y = self._plots[metric].items(previous)[index].getData()
         if x is None:
             return np.empty((0, 2))
         return np.column_stack([x, y])
+
+    def displayed_overlays(self, metric: str) -> list[np.ndarray]:
+        """The training curve each visible overlay item holds, as (n, 2)."""
+        shown = []
+        for train, _validation in self._plots[metric].overlays:
+            if train.isVisible():
+                x, y = train.getData()
+                shown.append(np.column_stack([x, y]) if x is not None else np.empty((0, 2)))
+        return shown
+
+    def legend_text(self) -> str:
+        """The legend as plain text."""
+        return self.legendLabel.text() and _plain(self.legendLabel.text())
 
     @property
     def refreshing(self) -> bool:
@@ -277,7 +592,7 @@ class TrainingCurves(QWidget):
     def refresh(self, metric: str | None = None) -> None:
         """Give the curve items of the current run the data that changed (one metric's
         plot, or both)."""
-        for name, plot in (("loss", self._loss), ("accuracy", self._accuracy)):
+        for name, plot in self._plots.items():
             if metric in (None, name):
                 if self._push_items(plot.items(False), self._current[name].all()):
                     self._fit_ranges(name)
@@ -290,7 +605,7 @@ class TrainingCurves(QWidget):
     def _push(self, previous: bool) -> None:
         """All of one run's data to its items (the previous run changes only as a whole)."""
         runs = self._previous if previous else self._current
-        for metric, plot in (("loss", self._loss), ("accuracy", self._accuracy)):
+        for metric, plot in self._plots.items():
             for series in runs[metric].all():
                 series.dirty = True
             self._push_items(plot.items(previous), runs[metric].all())
@@ -306,46 +621,103 @@ class TrainingCurves(QWidget):
                 changed = True
         return changed
 
+    def _show_best_epoch(self) -> None:
+        epoch = self._best_epoch
+        for plot in self._plots.values():
+            plot.best.setVisible(epoch is not None)
+            if epoch is not None:
+                plot.best.setValue(self._offset + epoch + 1)
+                plot.best.label.setFormat(fill(self.tr("best epoch %1"), epoch + 1))
+
+    def _update_legend(self) -> None:
+        def swatch(color: str, mark: str = "━━") -> str:
+            return f'<span style="color:{color}; font-weight:bold">{mark}</span>'
+
+        def dimmed(color: QColor) -> str:
+            return _dim(color).name(QColor.NameFormat.HexArgb)
+
+        blue, orange = TRAIN_COLOR.name(), VALIDATION_COLOR.name()
+        parts = [f"{swatch(blue)}&nbsp;{html.escape(self.tr('training (smoothed)'))}",
+                 f"{swatch(blue, '●')}&nbsp;{html.escape(self.tr('training, epoch mean'))}",
+                 f"{swatch(orange, '■')}&nbsp;{html.escape(self.tr('validation'))}"]
+        if any(s.chunks for runs in self._previous.values() for s in runs.all()):
+            label = self._previous_label or self.tr("previous run")
+            parts.append(f"{swatch(dimmed(TRAIN_COLOR))}&nbsp;"
+                         + html.escape(fill(self.tr("%1 (dimmed)"), label)))
+        for overlay in self._overlays:
+            mark = "━ · ━" if overlay.dashed else "━━"
+            parts.append(f"{swatch(overlay.color, mark)}&nbsp;{html.escape(overlay.label)}")
+        lines = ["&nbsp;&nbsp; ".join(parts)]
+        if self._overlays:
+            lines.append(html.escape(self.tr("Ticked runs: training solid, validation dashed.")))
+        if self._clipped and not self._log_loss:
+            lines.append(html.escape(self.tr(
+                "A loss spike is above the range (a diverged run): right-click → "
+                "Log scale shows it.")))
+        if self._note:
+            lines.append(html.escape(self._note))
+        self.legendLabel.setText('<span style="font-size:8pt">' + "<br>".join(lines)
+                                 + "</span>")
+
     def _set_x_range(self, low: float, high: float) -> None:
         """Fix the x axis to [0, high] for a run."""
         self._run_end = max(high, low + 1.0)
         self._fit_ranges()
 
     def _arrays(self, metric: str) -> list[np.ndarray]:
-        return [s.array() for runs in (self._current, self._previous)
-                for s in runs[metric].all() if s.chunks]
+        arrays = [s.array() for runs in (self._current, self._previous)
+                  for s in runs[metric].all() if s.chunks]
+        for overlay in self._overlays:
+            arrays.extend(a for a in overlay.series(metric) if len(a))
+        return arrays
 
     def _fit_ranges(self, only: str | None = None) -> None:
-        """x: the run (or, when idle, all the data); y: the data with some slack. An axis
-        only changes when the data leaves it or fills less than half of it. ``only``
-        limits this to one plot (the one just redrawn: the other is left alone)."""
-        arrays = {metric: self._arrays(metric) for metric in ("loss", "accuracy")}
+        """x: the run (or, when idle, all the data); y: the data's robust range with some
+        slack. An axis only changes when the data leaves it or fills less than half of it.
+        ``only`` limits this to one plot (the one just redrawn: the other is left alone);
+        a plot the person zoomed or panned keeps its view."""
+        arrays = {metric: self._arrays(metric) for metric in METRICS}
         x_high = self._run_end
         if x_high is None:
             x_high = max([5.0] + [float(a[:, 0].max()) for a in arrays["loss"]])
-        for metric, plot in (("loss", self.lossPlot), ("accuracy", self.accuracyPlot)):
-            if only not in (None, metric):
+        clipped = self._clipped
+        for metric, plot in self._plots.items():
+            if only not in (None, metric) or metric in self._manual:
                 continue
-            item = plot.getPlotItem()
+            item = plot.plot
             if self._x_range.get(metric) != x_high:
                 item.setXRange(0.0, x_high, padding=0.02)
                 self._x_range[metric] = x_high
-            ys = [a[:, 1][np.isfinite(a[:, 1])] for a in arrays[metric]]
-            ys = [y for y in ys if len(y)]
-            if not ys:
-                target = EMPTY_Y[metric]
+            log = metric == "loss" and self._log_loss
+            ys = [a[:, 1] for a in arrays[metric]]
+            if log:
+                ys = [np.log10(y[y > 0]) for y in ys]
+            found = robust_range(ys, "log" if log else metric)
+            if metric == "loss":
+                clipped = found is not None and found[2]
+            if found is None:
+                target = (-1.0, 0.5) if log else EMPTY_Y[metric]
             else:
-                low = min(float(y.min()) for y in ys)
-                high = max(float(y.max()) for y in ys)
+                low, high, _ = found
                 span = max(high - low, 0.01 if metric == "loss" else 1.0)
                 current = self._y_range.get(metric)
                 if current is not None and current != EMPTY_Y[metric]:
                     inside = current[0] <= low and high <= current[1]
-                    if inside and current[1] - current[0] <= 2.5 * span:
+                    if inside and current[1] - current[0] <= 2.0 * span:
                         continue
-                target = (max(0.0, low - 0.15 * span), high + 0.15 * span)
+                bottom = low - 0.15 * span
+                target = (bottom if log else max(0.0, bottom), high + 0.15 * span)
                 if metric == "accuracy" and high <= 100.0:
                     target = (target[0], min(100.0, target[1]))
             if self._y_range.get(metric) != target:
                 item.setYRange(*target, padding=0.02)
                 self._y_range[metric] = target
+        if clipped != self._clipped:
+            self._clipped = clipped
+            self._update_legend()
+
+
+def _plain(rich: str) -> str:
+    """Rich legend text as plain text (tests, accessibility)."""
+    text = re.sub(r"<br\s*/?>", "\n", rich)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\xa0", " ")

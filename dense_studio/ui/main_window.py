@@ -55,6 +55,7 @@ from dense_studio.ui.messages import fill, format_count
 from dense_studio.ui.panels import DrawPanel, PredictPanel, WindowLayout, group
 from dense_studio.ui.prediction import PredictionController
 from dense_studio.ui.run_curves import RunCurves
+from dense_studio.ui.runs import ExperimentsController
 from dense_studio.ui.settings import open_settings, read_setting, write_setting
 from dense_studio.ui.training_panel import TrainingPanel
 from dense_studio.ui.view_menu import ViewMenu
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         self.viewMenu = ViewMenu(self, self._settings)  # zoom, presenter mode (F5)
 
         attach_preprocess_steps(self)  # the canvas's steps to the 28×28 input (Inside tab)
+
+        self.experiments = ExperimentsController(self, self._settings)
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -609,3 +612,13 @@ class MainWindow(QMainWindow):
 
     def set_presenter_mode(self, on: bool) -> None:
         self.presenter.toggle(on)
+
+    # ================================================================ experiments
+    def runs(self) -> list[dict]:
+        """Every run of the session as a dict: layers, optimizer, learning_rate, batch_size,
+        epochs, seed, status, test_accuracy, … (see ``ui/runs/controller.run_dict``)."""
+        return self.experiments.runs()
+
+    def rerun(self, run_id: int) -> bool:
+        """Train again with run ``run_id``'s network, settings, dataset and seed."""
+        return self.experiments.rerun(run_id)

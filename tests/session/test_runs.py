@@ -33,7 +33,9 @@ def test_a_run_is_recorded_batch_by_batch_and_epoch_by_epoch(small_session, fash
     assert rows[-1, 0] == pytest.approx(last.loss) and rows[-1, 1] == pytest.approx(last.accuracy)
     assert record.metrics == {"loss": last.loss, "accuracy": last.accuracy,
                               "val_loss": last.val_loss, "val_accuracy": last.val_accuracy,
-                              "epochs_done": 2}
+                              "epochs_done": 2,
+                              "params": session.model.model.count_params(),
+                              "train_samples": TRAIN}
     # The validation numbers are those of the one run recipe's held-out part.
     recipe = prepare_run(session.config, fashion.x_train[:512], fashion.y_train[:512])
     assert recipe.held_out == HELD_OUT
@@ -181,5 +183,6 @@ def test_a_run_that_diverges_at_once_leaves_the_model_untrained(small_session):
     session = small_session
     record = session.start_run()
     session.finish_run(TrainingEnd("diverged", "training diverged (loss became NaN)", {}, 0))
-    assert record.status == "diverged" and record.metrics == {"epochs_done": 0}
+    assert record.status == "diverged"
+    assert record.metrics == {"epochs_done": 0, "params": 101770, "train_samples": TRAIN}
     assert not session.model.trained and session.model.epochs_trained == 0

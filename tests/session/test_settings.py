@@ -44,3 +44,19 @@ def test_settings_event_names_what_changed_and_only_then():
     with pytest.raises(ConfigError):
         session.update_settings(learning_rate=-1)
     assert session.settings.learning_rate == TrainingConfig().learning_rate
+
+
+def test_early_stopping_settings_make_the_runs_config_and_leave_rebuilds_alone(fashion):
+    session = Session(settings=TrainingSettings(epochs=2, validation_split=0.125),
+                      train_limit=256)
+    session.dataset_loaded(fashion)
+    session.update_settings(early_stopping_patience=1, monitor="val_accuracy", min_delta=0.01,
+                            restore_best_weights=False)
+    config = session.config
+    assert (config.early_stopping_patience, config.monitor, config.min_delta,
+            config.restore_best_weights) == (1, "val_accuracy", 0.01, False)
+    session.rebuild_model()  # builds without the split, so without early stopping too
+    assert session.model.model is not None
+    with pytest.raises(ConfigError, match="validation split"):
+        session.update_settings(validation_split=0.0)
+    assert session.settings.validation_split == 0.125

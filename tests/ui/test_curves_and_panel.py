@@ -58,11 +58,10 @@ def test_a_new_run_keeps_the_previous_one_dimmed(qtbot, curves):
     assert len(previous) == 50
     pen = curves._loss.prev_smooth.opts["pen"]
     assert pen.color().alpha() < 255  # dimmed
-    legend = [label.text for _sample, label in curves._loss.legend.items]
-    assert any("previous" in text for text in legend)
+    assert "previous run (dimmed)" in curves.legend_text()
     curves.clear()
     assert len(curves.displayed("loss", previous=True)) == 0
-    assert not any("previous" in label.text for _s, label in curves._loss.legend.items)
+    assert "previous" not in curves.legend_text()
 
 
 def test_a_continued_run_is_drawn_after_the_first(qtbot, curves):
