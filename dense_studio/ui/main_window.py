@@ -118,9 +118,7 @@ class MainWindow(QMainWindow):
         self.drawings = DrawingsController(self)
         self._build_safety()
         self.viewMenu = ViewMenu(self, self._settings)  # zoom, presenter mode (F5)
-
         attach_preprocess_steps(self)  # the canvas's steps to the 28×28 input (Inside tab)
-
         self.experiments = ExperimentsController(self, self._settings)
         self._connect()
         self._show_training_settings()

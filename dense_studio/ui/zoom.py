@@ -13,7 +13,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFont, QPen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLayout
 
 from dense_studio.ui.settings import SETTINGS, read_setting, write_setting
 
@@ -127,4 +127,9 @@ class Zoom(QObject):
         for plot in window.findChildren(pg.PlotWidget):
             if plot is not chart_plot:  # the chart scales its own fonts
                 scale_plot(plot, font, factor)
+        # Widgets in a hidden tab do not tell their layouts that their fonts changed, so
+        # those layouts would keep the old zoom's sizes (and the window's arrangement, which
+        # reads them, would go wrong): make every layout measure again.
+        for layout in window.findChildren(QLayout):
+            layout.invalidate()
         self.changed.emit(factor)
