@@ -44,6 +44,7 @@ from dense_studio.ui.curves import TrainingCurves
 from dense_studio.ui.help import AboutDialog, FirstRunGuide, HelpBrowser, ShortcutsDialog
 from dense_studio.ui.i18n import choose_language, class_name_for_display, current_language
 from dense_studio.ui.layer_editor import LayerEditor
+from dense_studio.ui.lessons import LessonController
 from dense_studio.ui.menus import WindowMenus
 from dense_studio.ui.messages import fill, format_count
 from dense_studio.ui.panels import DrawPanel, PredictPanel, WindowLayout, group
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.windowSettings = WindowSettings(self, self._settings)
         self.windowSettings.restore()
         self._build_help()
+        self.lessons = LessonController(self)
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -494,3 +496,17 @@ class MainWindow(QMainWindow):
         except Exception:  # noqa: BLE001 - closing must never fail
             log.exception("could not save settings")
         super().closeEvent(event)
+
+    # ================================================================ lessons
+    def open_lesson(self, path: str | Path) -> bool:
+        """Open a lesson file (its network, settings, locks and goal); a bad file shows a
+        message and changes nothing."""
+        return self.lessons.open(path)
+
+    def leave_lesson(self) -> bool:
+        """Leave the lesson: controls, network, settings and dataset as before it."""
+        return self.lessons.leave()
+
+    def goal_reached(self) -> bool:
+        """Whether the open lesson's goal is reached now (False without a lesson)."""
+        return self.lessons.goal_reached()

@@ -132,3 +132,6 @@ class WindowMenus(QObject):
         else:
             menu.addSeparator()
             menu.addAction(self.tr("Clear list"), files.recent.clear)
+
+
+from dense_studio.ui.lessons.bundled import WITHOUT_SHORTCUT as _LESSONS; WITHOUT_SHORTCUT |= _LESSONS  # noqa: E402,E702
