@@ -42,7 +42,7 @@ VERSION = 1
 SUFFIX = ".dslesson"
 LANGUAGES = ("en", "zh_TW")
 
-MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_BYTES = 1 << 20  # 1 MB: a long lesson is some 10 KB
 MAX_TITLE_CHARS = 120
 MAX_TEXT_CHARS = 8000
 MAX_HINTS = 12
