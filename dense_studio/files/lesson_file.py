@@ -183,7 +183,8 @@ def lesson_from_dict(meta: Any) -> Lesson:
                               "upgrade dense-studio")
     if not _REQUIRED <= set(meta) <= _KEYS:
         extra, missing = sorted(set(meta) - _KEYS), sorted(_REQUIRED - set(meta))
-        raise LessonFileError(f"has a bad description (unexpected {extra}, missing {missing})"[:200])
+        raise LessonFileError(
+            f"has a bad description (unexpected {extra}, missing {missing})"[:200])
     created = meta.get("created_by", "")
     if not isinstance(created, str) or len(created) > MAX_TITLE_CHARS:
         raise LessonFileError("has a bad 'created_by' field")

@@ -45,11 +45,14 @@ class GoalState:
     @property
     def hidden_layers(self) -> Optional[int]:
         """Hidden Dense layers of the trained model (None: nothing trained yet)."""
-        return sum(isinstance(layer, DenseSpec) for layer in self.layers) if self.trained else None
+        return self._count(DenseSpec)
 
     @property
     def dropout_layers(self) -> Optional[int]:
-        return sum(isinstance(layer, DropoutSpec) for layer in self.layers) if self.trained else None
+        return self._count(DropoutSpec)
+
+    def _count(self, kind) -> Optional[int]:
+        return sum(isinstance(layer, kind) for layer in self.layers) if self.trained else None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 from fuzzing import BYTE_MUTATORS, fuzz
 from test_fuzz import _EXTREMES
@@ -21,12 +22,12 @@ CASES = 2000
 SEED = 10
 
 
+_TOKEN = re.compile(rb'-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|"(?:[^"\\]|\\.)*"|true|false|null')
+
+
 def _extreme_value(data: bytes, rng: random.Random, seeds) -> bytes:
     """A number, string, true/false/null of the JSON replaced with an extreme value."""
-    import re
-
-    tokens = list(re.finditer(rb'-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|"(?:[^"\\]|\\.)*"|true|false|null',
-                              data))
+    tokens = list(_TOKEN.finditer(data))
     if not tokens:
         return rng.choice(BYTE_MUTATORS)(data, rng, seeds)
     token = rng.choice(tokens)
@@ -53,7 +54,8 @@ def _reshape(data: bytes, rng: random.Random, seeds) -> bytes:
         elif action == 1:
             target[key] = target[rng.choice(sorted(target))]
         else:
-            target[key] = rng.choice([[], {}, None, "", 0, -1, 1e308, [target.get(key)], "x" * 9000])
+            target[key] = rng.choice(
+                [[], {}, None, "", 0, -1, 1e308, [target.get(key)], "x" * 9000])
     return json.dumps(meta, ensure_ascii=rng.random() < 0.5).encode("utf-8")
 
 

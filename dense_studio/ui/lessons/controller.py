@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
 
@@ -28,9 +28,15 @@ from dense_studio.ui.lessons.bundled import action_name, bundled_lessons
 from dense_studio.ui.lessons.controls import ControlLocks
 from dense_studio.ui.lessons.panel import LessonPanel
 from dense_studio.ui.lessons.save_dialog import SaveLessonDialog
-from dense_studio.ui.lessons.strings import tr, trf
+from dense_studio.ui.messages import fill
 
 __all__ = ["LessonController", "LESSON_FILTER"]
+
+
+def _tr(text: str) -> str:
+    """The text in the window's language (context ``Lessons``)."""
+    return QCoreApplication.translate("Lessons", text)
+
 
 LESSON_FILTER = "Dense Studio lesson (*.dslesson)"
 #: The hook the window may offer to ask before unsaved work is replaced (Save / Discard /
@@ -141,18 +147,18 @@ class LessonController(QObject):
 
     def retranslate(self) -> None:
         language = current_language()
-        self.menu.setTitle(tr("L&essons"))
+        self.menu.setTitle(_tr("Le&ssons"))
         for action, lesson in self._bundled:
             action.setText(lesson.in_language(lesson.title, language).replace("&", "&&"))
-        self.openLessonAction.setText(tr("&Open lesson…"))
-        self.leaveLessonAction.setText(tr("&Leave lesson"))
-        self.saveAsLessonAction.setText(tr("Save as &lesson…"))
+        self.openLessonAction.setText(_tr("&Open lesson…"))
+        self.leaveLessonAction.setText(_tr("&Leave lesson"))
+        self.saveAsLessonAction.setText(_tr("Save as &lesson…"))
         self._show_title()
 
     def _show_title(self) -> None:
         lesson = self._lesson
-        self.dock.setWindowTitle(trf("Lesson: %1", lesson.in_language(
-            lesson.title, current_language())) if lesson else tr("Lesson"))
+        self.dock.setWindowTitle(fill(_tr("Lesson: %1"), lesson.in_language(
+            lesson.title, current_language())) if lesson else _tr("Lesson"))
 
     def _update_actions(self) -> None:
         self.leaveLessonAction.setEnabled(self._lesson is not None)
@@ -172,8 +178,8 @@ class LessonController(QObject):
 
     # ================================================================ open and leave
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self._window, tr("Open lesson"), "",
-                                              tr(LESSON_FILTER))
+        path, _ = QFileDialog.getOpenFileName(self._window, _tr("Open lesson"), "",
+                                              _tr(LESSON_FILTER))
         if path:
             self.open(path)
 
@@ -182,7 +188,7 @@ class LessonController(QObject):
         and changes nothing."""
         window = self._window
         if window.is_training:
-            window.notices.error(tr("Open lesson"), tr("Stop training before opening a lesson."))
+            window.notices.error(_tr("Open lesson"), _tr("Stop training before opening a lesson."))
             return False
         if window.busy.is_busy:
             return False
@@ -192,7 +198,7 @@ class LessonController(QObject):
         try:
             lesson = window.busy.run(read_lesson, path)
         except DenseStudioError as error:
-            window.notices.error(tr("Open lesson"), str(error))
+            window.notices.error(_tr("Open lesson"), str(error))
             return False
         session = self._session
         if self._before is None:
@@ -200,7 +206,7 @@ class LessonController(QObject):
                                    session.dataset_name, session.train_limit)
         limit = lesson.train_limit if lesson.train_limit is not None else self._before.train_limit
         if not self._show(lesson.config.layers, TrainingSettings.from_config(lesson.config),
-                          lesson.config.dataset, limit, tr("Open lesson")):
+                          lesson.config.dataset, limit, _tr("Open lesson")):
             return False
         self._lesson, self._reached, self._tested = lesson, False, None
         self._after_run = max((record.id for record in session.runs), default=0)
@@ -211,7 +217,7 @@ class LessonController(QObject):
         self.dock.raise_()
         self._update_actions()
         self.update_goal()
-        window.notices.status(trf("Lesson: %1", lesson.in_language(lesson.title,
+        window.notices.status(fill(_tr("Lesson: %1"), lesson.in_language(lesson.title,
                                                                     current_language())))
         self.lessonOpened.emit(lesson)
         return True
@@ -222,16 +228,17 @@ class LessonController(QObject):
         if self._lesson is None or before is None:
             return False
         if window.is_training:
-            window.notices.error(tr("Leave lesson"), tr("Stop training before leaving the lesson."))
+            window.notices.error(_tr("Leave lesson"),
+                                 _tr("Stop training before leaving the lesson."))
             return False
         self.locks.release()
         self._show(before.layers, before.settings, before.dataset, before.train_limit,
-                   tr("Leave lesson"))
+                   _tr("Leave lesson"))
         self._lesson, self._before, self._result, self._reached = None, None, None, False
         self.panel.show_lesson(None)
         self.dock.hide()
         self._update_actions()
-        window.notices.status(tr("Left the lesson: the network and settings are as before."))
+        window.notices.status(_tr("Left the lesson: the network and settings are as before."))
         self.lessonLeft.emit()
         return True
 
@@ -274,7 +281,7 @@ class LessonController(QObject):
         self._result = check_goal(self._lesson.goal, state)
         self.panel.show_goal(self._result)
         if self._result.reached and not self._reached:
-            self._window.notices.status(tr("Goal reached — well done!"))
+            self._window.notices.status(_tr("Goal reached — well done!"))
             self.goalReached.emit()
         self._reached = self._result.reached
 
@@ -283,8 +290,8 @@ class LessonController(QObject):
         dialog = SaveLessonDialog(self._window, self._session, self._test_accuracy())
         if not dialog.exec():
             return
-        path, _ = QFileDialog.getSaveFileName(self._window, tr("Save as lesson"), "",
-                                              tr(LESSON_FILTER))
+        path, _ = QFileDialog.getSaveFileName(self._window, _tr("Save as lesson"), "",
+                                              _tr(LESSON_FILTER))
         if path:
             self.save_as_lesson(path, **dialog.values())
 
@@ -299,8 +306,8 @@ class LessonController(QObject):
                             locked=frozenset(locked), hidden=frozenset(hidden))
             written = write_lesson(path, lesson)
         except DenseStudioError as error:
-            self._window.notices.error(tr("Save as lesson"), str(error))
+            self._window.notices.error(_tr("Save as lesson"), str(error))
             return False
-        self._window.notices.status(trf("Saved lesson %1.", Path(written).name))
+        self._window.notices.status(fill(_tr("Saved lesson %1."), Path(written).name))
         return True
 

@@ -30,9 +30,16 @@ class ControlLocks(QObject):
         self._hidden: dict[QWidget, bool] = {}  # widget -> hidden before the lesson
 
     def control(self, name: str) -> QWidget:
+        """The window's control ``name``: its attribute of that name, else its child widget
+        with that objectName."""
         if name not in CONTROL_NAMES:
             raise KeyError(f"not a lockable control: {name!r}")
-        return getattr(self._window, name)
+        widget = getattr(self._window, name, None)
+        if not isinstance(widget, QWidget):
+            widget = self._window.findChild(QWidget, name)
+        if widget is None:
+            raise KeyError(f"the window has no control {name!r}")
+        return widget
 
     def apply(self, locked, hidden) -> None:
         """Lock and hide the named controls (what an earlier apply did is released first)."""

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QCoreApplication
+
 from dense_studio.data import DATASETS
 from dense_studio.session.lesson import Condition, GoalResult
 from dense_studio.ui.inside.palette import MUTED, RIGHT, WRONG
-from dense_studio.ui.lessons.strings import tr, trf
-from dense_studio.ui.messages import format_count
+from dense_studio.ui.messages import fill, format_count
 
 __all__ = ["condition_text", "goal_html"]
+
+
+def _tr(text: str) -> str:
+    """The text in the window's language (context ``Lessons``)."""
+    return QCoreApplication.translate("Lessons", text)
+
 
 
 def _percent(value) -> str:
@@ -29,40 +36,41 @@ def condition_text(condition: Condition) -> str:
     """"Test accuracy at least 85.0 % (now 83.2 %)"."""
     name, target, value = condition.name, condition.target, condition.value
     if name == "test_accuracy_at_least":
-        text = trf("Test accuracy at least %1 %", _percent(target))
-        now = value is not None and trf("now %1 %", _percent(value))
+        text = fill(_tr("Test accuracy at least %1 %"), _percent(target))
+        now = value is not None and fill(_tr("now %1 %"), _percent(value))
     elif name == "val_accuracy_at_least":
-        text = trf("Validation accuracy at least %1 %", _percent(target))
-        now = value is not None and trf("now %1 %", _percent(value))
+        text = fill(_tr("Validation accuracy at least %1 %"), _percent(target))
+        now = value is not None and fill(_tr("now %1 %"), _percent(value))
     elif name == "max_train_val_gap":
-        text = trf("Training accuracy at most %1 points above validation accuracy",
+        text = fill(_tr("Training accuracy at most %1 points above validation accuracy"),
                    f"{100 * target:.0f}")
-        now = value is not None and trf("now %1 points", f"{100 * value:.1f}")
+        now = value is not None and fill(_tr("now %1 points"), f"{100 * value:.1f}")
     elif name == "min_hidden_layers":
-        text = trf("Hidden Dense layers: at least %1", target)
-        now = trf("now %1", value)
+        text = fill(_tr("Hidden Dense layers: at least %1"), target)
+        now = fill(_tr("now %1"), value)
     elif name == "max_hidden_layers":
-        text = tr("No hidden layer") if target == 0 else trf(
+        text = _tr("No hidden layer") if target == 0 else _tr(
             "Hidden Dense layers: at most %1", target)
-        now = trf("now %1", value)
+        now = fill(_tr("now %1"), value)
     elif name == "min_dropout_layers":
-        text = trf("Dropout layers: at least %1", target)
-        now = trf("now %1", value)
+        text = fill(_tr("Dropout layers: at least %1"), target)
+        now = fill(_tr("now %1"), value)
     elif name == "max_params":
-        text = trf("At most %1 parameters", format_count(target))
-        now = value is not None and trf("now %1", format_count(value))
+        text = fill(_tr("At most %1 parameters"), format_count(target))
+        now = value is not None and fill(_tr("now %1"), format_count(value))
     elif name == "max_learning_rate":
-        text = trf("Learning rate at most %1", f"{target:g}")
-        now = value is not None and trf("now %1", f"{value:g}")
+        text = fill(_tr("Learning rate at most %1"), f"{target:g}")
+        now = value is not None and fill(_tr("now %1"), f"{value:g}")
     elif name == "dataset":
-        text = trf("Trained on %1", _dataset(target))
-        now = value is not None and trf("now %1", _dataset(value))
+        text = fill(_tr("Trained on %1"), _dataset(target))
+        now = value is not None and fill(_tr("now %1"), _dataset(value))
     elif name == "datasets_trained":
-        text = trf("Trained on each of: %1", tr(", ").join(map(_dataset, target)))
-        now = bool(value) and trf("so far %1", tr(", ").join(map(_dataset, value)))
+        text = fill(_tr("Trained on each of: %1"), " / ".join(map(_dataset, target)))
+        now = bool(value) and fill(_tr("so far %1"), " / ".join(map(_dataset, value)))
     elif name == "drawing_confidence_at_least":
-        text = trf("A drawing predicted with at least %1 % confidence", _percent(target))
-        now = value is not None and trf("now %1 %", _percent(value))
+        text = fill(_tr("A drawing predicted with at least %1 % confidence"),
+                    _percent(target))
+        now = value is not None and fill(_tr("now %1 %"), _percent(value))
     else:  # a condition this window does not know how to say (the checker knows it)
         text, now = name, None
     return f"{text} ({now})" if now else text
@@ -73,7 +81,10 @@ def goal_html(result: GoalResult) -> str:
     rows = []
     for condition in result.conditions:
         known = condition.value is not None
-        mark, color = ("✓", RIGHT) if condition.met else (("✗", WRONG) if known else ("○", MUTED))
+        if condition.met:
+            mark, color = "✓", RIGHT
+        else:
+            mark, color = ("✗", WRONG) if known else ("○", MUTED)
         rows.append(f'<span style="color:{color}"><b>{mark}</b></span> '
                     f"{escape(condition_text(condition))}")
     return "<br>".join(rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QVBoxLayout, QWidget)
 
@@ -19,10 +19,16 @@ from dense_studio.ui.i18n import current_language
 from dense_studio.ui.inside.palette import RIGHT
 from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.lessons.goal_text import goal_html
-from dense_studio.ui.lessons.strings import tr, trf
+from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
 __all__ = ["LessonPanel"]
+
+
+def _tr(text: str) -> str:
+    """The text in the window's language (context ``Lessons``)."""
+    return QCoreApplication.translate("Lessons", text)
+
 
 
 def _wrapping_label(name: str) -> QLabel:
@@ -113,9 +119,10 @@ class LessonPanel(Retranslating, QWidget):
 
     # ---------------------------------------------------------------- texts
     def retranslate(self) -> None:
-        self.goalHeading.setText(tr("Goal"))
-        self.leaveButton.setText(tr("Leave lesson"))
-        self.leaveButton.setToolTip(tr("Close the lesson: every control and setting as it was before"))
+        self.goalHeading.setText(_tr("Goal"))
+        self.leaveButton.setText(_tr("Leave lesson"))
+        self.leaveButton.setToolTip(
+            _tr("Close the lesson: every control and setting as it was before"))
         lesson, language = self._lesson, current_language()
         self.titleLabel.setText(lesson.in_language(lesson.title, language) if lesson else "")
         self.textLabel.setText(lesson.in_language(lesson.text, language) if lesson else "")
@@ -131,15 +138,16 @@ class LessonPanel(Retranslating, QWidget):
         left = len(hints) - self._hints_shown
         self.hintButton.setVisible(bool(hints))
         self.hintButton.setEnabled(left > 0)
-        self.hintButton.setText(trf("Show a hint (%1 of %2)", self._hints_shown + 1, len(hints))
-                                if left > 0 else tr("No more hints"))
+        self.hintButton.setText(
+            fill(_tr("Show a hint (%1 of %2)"), self._hints_shown + 1, len(hints))
+            if left > 0 else _tr("No more hints"))
 
     def _show_goal(self) -> None:
         result = self._result
         self.goalLabel.setText(goal_html(result) if result is not None else "")
         reached = result is not None and result.reached
         self.goalBanner.setVisible(reached)
-        self.goalBanner.setText(tr("🎉 Goal reached — well done! Try changing something else, "
+        self.goalBanner.setText(_tr("🎉 Goal reached — well done! Try changing something else, "
                                    "or go on to the next lesson in the Lessons menu."))
 
 

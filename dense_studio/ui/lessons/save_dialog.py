@@ -10,16 +10,22 @@ from __future__ import annotations
 
 from typing import Optional
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFormLayout, QGridLayout, QGroupBox, QLabel, QLineEdit,
                                QPlainTextEdit, QSpinBox, QVBoxLayout)
 
 from dense_studio.engine.spec import DenseSpec
 from dense_studio.files.lesson_file import CONTROL_NAMES
-from dense_studio.ui.lessons.strings import tr
 from dense_studio.ui.names import name_widget
 
 __all__ = ["SaveLessonDialog", "control_title"]
+
+
+def _tr(text: str) -> str:
+    """The text in the window's language (context ``Lessons``)."""
+    return QCoreApplication.translate("Lessons", text)
+
 
 _TITLES = {
     "datasetCombo": "Dataset", "optimizerCombo": "Optimizer", "learningRateSpin": "Learning rate",
@@ -31,7 +37,7 @@ assert set(_TITLES) == set(CONTROL_NAMES), "every lockable control needs a title
 
 
 def control_title(name: str) -> str:
-    return tr(_TITLES[name])
+    return _tr(_TITLES[name])
 
 
 class SaveLessonDialog(QDialog):
@@ -40,7 +46,7 @@ class SaveLessonDialog(QDialog):
     def __init__(self, parent, session, test_accuracy: Optional[float] = None) -> None:
         super().__init__(parent)
         name_widget(self, "saveLessonDialog")
-        self.setWindowTitle(tr("Save as lesson"))
+        self.setWindowTitle(_tr("Save as lesson"))
         self.titleEdit = name_widget(QLineEdit(), "lessonTitleEdit")
         self.titleZhEdit = name_widget(QLineEdit(), "lessonTitleZhEdit")
         self.textEdit = name_widget(QPlainTextEdit(), "lessonTextEdit")
@@ -48,15 +54,15 @@ class SaveLessonDialog(QDialog):
         for edit in (self.textEdit, self.textZhEdit):
             edit.setMaximumHeight(90)
         texts = QFormLayout()
-        texts.addRow(tr("Title (English)"), self.titleEdit)
-        texts.addRow(tr("Title (繁體中文, optional)"), self.titleZhEdit)
-        texts.addRow(tr("Text (English)"), self.textEdit)
-        texts.addRow(tr("Text (繁體中文, optional)"), self.textZhEdit)
+        texts.addRow(_tr("Title (English)"), self.titleEdit)
+        texts.addRow(_tr("Title (繁體中文, optional)"), self.titleZhEdit)
+        texts.addRow(_tr("Text (English)"), self.textEdit)
+        texts.addRow(_tr("Text (繁體中文, optional)"), self.textZhEdit)
 
-        controls = QGroupBox(tr("Controls"))
+        controls = QGroupBox(_tr("Controls"))
         grid = QGridLayout(controls)
-        grid.addWidget(QLabel(tr("Lock")), 0, 1)
-        grid.addWidget(QLabel(tr("Hide")), 0, 2)
+        grid.addWidget(QLabel(_tr("Lock")), 0, 1)
+        grid.addWidget(QLabel(_tr("Hide")), 0, 2)
         self.lockChecks: dict[str, QCheckBox] = {}
         self.hideChecks: dict[str, QCheckBox] = {}
         for row, name in enumerate(CONTROL_NAMES, start=1):
@@ -68,17 +74,17 @@ class SaveLessonDialog(QDialog):
 
         hidden = sum(isinstance(layer, DenseSpec) for layer in session.layers.layers)
         model = session.model.model
-        goal = QGroupBox(tr("Goal"))
+        goal = QGroupBox(_tr("Goal"))
         form = QFormLayout(goal)
         self.accuracyCheck, self.accuracySpin = self._goal_row(
-            form, "goalAccuracy", tr("Test accuracy at least (%)"), QDoubleSpinBox(),
+            form, "goalAccuracy", _tr("Test accuracy at least (%)"), QDoubleSpinBox(),
             round(100 * (test_accuracy or 0.85), 1), 0, 100, checked=True)
         self.layersCheck, self.layersSpin = self._goal_row(
-            form, "goalMaxLayers", tr("Hidden Dense layers at most"), QSpinBox(), hidden, 0, 64)
+            form, "goalMaxLayers", _tr("Hidden Dense layers at most"), QSpinBox(), hidden, 0, 64)
         self.paramsCheck, self.paramsSpin = self._goal_row(
-            form, "goalMaxParams", tr("Parameters at most"), QSpinBox(),
+            form, "goalMaxParams", _tr("Parameters at most"), QSpinBox(),
             model.count_params() if model is not None else 100_000, 1, 2**31 - 1)
-        self.datasetCheck = name_widget(QCheckBox(tr("Trained on this dataset")), "goalDataset")
+        self.datasetCheck = name_widget(QCheckBox(_tr("Trained on this dataset")), "goalDataset")
         form.addRow(self.datasetCheck)
         self._dataset = session.dataset_name
 
