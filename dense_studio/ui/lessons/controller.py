@@ -1,7 +1,8 @@
 """Lessons in the window: the Lessons menu, opening and leaving a lesson, its live goal.
 
 Opening a lesson (``open``) puts its network, dataset, settings and ``train_limit`` into the
-session, locks and hides the controls it names and shows the lesson panel (a dock). The goal
+session, locks and hides the controls it names and shows the lesson panel (a dock, or a
+tab in a narrow window: ``placement``). The goal
 is checked again whenever the session changes (``session.lesson.check_goal``): test accuracy
 comes from the Inside panel, which evaluates the test split after every epoch
 (``testEvaluated``), and counts only while that report is of the newest weights. Leaving
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from dense_studio.errors import DenseStudioError
 from dense_studio.files.lesson_file import Lesson, read_lesson, write_lesson
@@ -27,6 +28,7 @@ from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.lessons.bundled import action_name, bundled_lessons
 from dense_studio.ui.lessons.controls import ControlLocks
 from dense_studio.ui.lessons.panel import LessonPanel
+from dense_studio.ui.lessons.placement import PanelPlacement
 from dense_studio.ui.lessons.save_dialog import SaveLessonDialog
 from dense_studio.ui.messages import fill
 
@@ -84,14 +86,8 @@ class LessonController(QObject):
         self._tested = None  # (TestReport, the Network it is of)
         self.panel = LessonPanel()
         self.panel.leaveClicked.connect(self.leave)
-        self.dock = QDockWidget(window)
-        self.dock.setObjectName("lessonDock")
-        self.dock.setWidget(self.panel)
-        # Left only through "Leave lesson": a closed dock would keep its locks unexplained.
-        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
+        self.placement = PanelPlacement(window, self.panel)
+        self.dock = self.placement.dock
         self._build_menus()
         events = self._session.events
         for name in ("model", "weights", "epoch", "run_finished", "runs", "prediction",
@@ -157,7 +153,7 @@ class LessonController(QObject):
 
     def _show_title(self) -> None:
         lesson = self._lesson
-        self.dock.setWindowTitle(fill(_tr("Lesson: %1"), lesson.in_language(
+        self.placement.set_title(fill(_tr("Lesson: %1"), lesson.in_language(
             lesson.title, current_language())) if lesson else _tr("Lesson"))
 
     def _update_actions(self) -> None:
@@ -213,8 +209,7 @@ class LessonController(QObject):
         self.locks.apply(lesson.locked, lesson.hidden)
         self.panel.show_lesson(lesson)
         self._show_title()
-        self.dock.show()
-        self.dock.raise_()
+        self.placement.show()
         self._update_actions()
         self.update_goal()
         window.notices.status(fill(_tr("Lesson: %1"), lesson.in_language(lesson.title,
@@ -236,7 +231,7 @@ class LessonController(QObject):
                    _tr("Leave lesson"))
         self._lesson, self._before, self._result, self._reached = None, None, None, False
         self.panel.show_lesson(None)
-        self.dock.hide()
+        self.placement.hide()
         self._update_actions()
         window.notices.status(_tr("Left the lesson: the network and settings are as before."))
         self.lessonLeft.emit()

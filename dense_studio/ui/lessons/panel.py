@@ -95,7 +95,7 @@ class LessonPanel(Retranslating, QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.leaveButton)
-        self.setMinimumWidth(220)
+        self.setMinimumWidth(160)
         self.retranslate()
 
     def lesson(self) -> Optional[Lesson]:
@@ -132,7 +132,7 @@ class LessonPanel(Retranslating, QWidget):
     def _show_hints(self) -> None:
         lesson, language = self._lesson, current_language()
         hints = lesson.hints if lesson is not None else ()
-        shown = [f"💡 {lesson.in_language(hint, language)}" for hint in hints[:self._hints_shown]]
+        shown = [f"• {lesson.in_language(hint, language)}" for hint in hints[:self._hints_shown]]
         self.hintsLabel.setText("\n\n".join(shown))
         self.hintsLabel.setVisible(bool(shown))
         left = len(hints) - self._hints_shown
@@ -147,7 +147,7 @@ class LessonPanel(Retranslating, QWidget):
         self.goalLabel.setText(goal_html(result) if result is not None else "")
         reached = result is not None and result.reached
         self.goalBanner.setVisible(reached)
-        self.goalBanner.setText(_tr("🎉 Goal reached — well done! Try changing something else, "
+        self.goalBanner.setText(_tr("✓ Goal reached — well done! Try changing something else, "
                                    "or go on to the next lesson in the Lessons menu."))
 
 

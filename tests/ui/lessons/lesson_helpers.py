@@ -22,13 +22,13 @@ def open_window(qtbot, settings, **kwargs):
     window = MainWindow(settings=settings, **kwargs)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(window.is_ready, timeout=20_000)
+    qtbot.waitUntil(window.is_ready, timeout=60_000)
     return window
 
 
 def wait_ready(qtbot, window, dataset: str) -> None:
     qtbot.waitUntil(lambda: window.is_ready() and window.session.dataset.name == dataset,
-                    timeout=20_000)
+                    timeout=60_000)
 
 
 def train(qtbot, window) -> str:
@@ -46,4 +46,4 @@ def condition(window, name: str):
 
 def wait_known(qtbot, window, name: str) -> None:
     """Until the goal's condition ``name`` has a value (the test evaluation is back)."""
-    qtbot.waitUntil(lambda: condition(window, name).value is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: condition(window, name).value is not None, timeout=60_000)

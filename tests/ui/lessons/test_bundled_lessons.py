@@ -36,13 +36,13 @@ def open_lesson(qtbot, window, prefix: str):
     assert session.settings.learning_rate == lesson.config.learning_rate
     assert session.settings.epochs == lesson.config.epochs
     assert session.train_limit == lesson.train_limit
-    assert window.lessons.dock.isVisible() and not window.goal_reached()
+    assert window.lessons.panel.isVisible() and not window.goal_reached()
     return lesson
 
 
 def reach_goal(qtbot, window) -> None:
     train(qtbot, window)
-    qtbot.waitUntil(window.goal_reached, timeout=20_000)
+    qtbot.waitUntil(window.goal_reached, timeout=60_000)
     panel = window.lessons.panel
     assert panel.goalBanner.isVisible()  # the celebration: visible, and nothing modal
     assert panel.goalLabel.text().count("✓") == len(window.lessons.lesson.goal)
@@ -124,6 +124,6 @@ def test_lesson_7_preprocessing_a_drawing(qtbot, window):
     assert condition(window, "test_accuracy_at_least").met
     assert not window.goal_reached()  # nothing drawn yet
     draw_stroke(window.drawCanvas, ONE)  # a clear "1", preprocessed like MNIST's digits
-    qtbot.waitUntil(window.goal_reached, timeout=20_000)
+    qtbot.waitUntil(window.goal_reached, timeout=60_000)
     assert window.session.canvas.source.kind == "drawing"
     assert window.lessons.panel.goalBanner.isVisible()

@@ -69,7 +69,8 @@ def test_leaving_a_lesson_restores_everything_it_changed(qtbot, window):
     after = snapshot(window)
     assert after[:4] == before[:4]  # layers, settings, dataset, train_limit
     assert after[5] is None and after[6] == before[6]  # no lesson; every control as it was
-    assert not window.lessons.dock.isVisible() and not window.goal_reached()
+    assert not window.lessons.placement.is_shown() and not window.lessons.panel.isVisible()
+    assert not window.goal_reached()
     assert not window.lessons.leaveLessonAction.isEnabled()
     assert not window.leave_lesson()  # nothing to leave
 
@@ -211,3 +212,18 @@ def test_dense_studio_lesson_opens_the_window_on_it(qtbot, monkeypatch):
     assert cli.main([str(lesson_path("03"))]) == 0
     assert seen["lesson"] == read_lesson(lesson_path("03"))
     assert seen["layers"] == (DenseSpec(64, "linear"), DenseSpec(64, "linear"))
+
+
+def test_the_lesson_is_a_dock_in_a_wide_window_and_a_tab_in_a_narrow_one(qtbot, window):
+    window.resize(1600, 900)
+    assert window.open_lesson(lesson_path("01"))
+    placement, panel = window.lessons.placement, window.lessons.panel
+    qtbot.waitUntil(lambda: placement.docked and window.lessons.dock.isVisible(), timeout=5000)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: not placement.docked, timeout=5000)
+    assert window.centerTabs.indexOf(panel) == 0 and panel.isVisible()
+    assert window.minimumSizeHint().width() <= 1024  # the window still fits 1024 px
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: placement.docked, timeout=5000)
+    assert window.centerTabs.indexOf(panel) < 0
+    assert window.leave_lesson() and not window.lessons.dock.isVisible()
