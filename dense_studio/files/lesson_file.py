@@ -15,7 +15,6 @@ wrong is one :class:`LessonFileError` line naming the file. Written atomically.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -30,6 +29,7 @@ from dense_studio.files.model_file import (  # the model files' own checks, reus
     check_dataset_name,
     parse_description,
 )
+from dense_studio.files.session_file import _real, _whole  # the session files' number checks
 
 __all__ = [
     "FORMAT", "VERSION", "SUFFIX", "LANGUAGES", "CONTROL_NAMES", "GOAL_CONDITIONS",
@@ -277,12 +277,3 @@ def _goal(value: Any) -> dict:
     if goal.get("min_hidden_layers", 0) > goal.get("max_hidden_layers", MAX_HIDDEN_LAYERS):
         raise LessonFileError("its goal asks for more hidden layers than it allows")
     return goal
-
-
-def _whole(value: Any, low: int, high: int) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int) and low <= value <= high
-
-
-def _real(value: Any, low: float, high: float) -> bool:
-    return (not isinstance(value, bool) and isinstance(value, (int, float))
-            and math.isfinite(value) and low <= value <= high)

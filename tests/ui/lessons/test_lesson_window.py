@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from lesson_helpers import lesson_path, open_window, train, wait_ready
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
-from dense_studio import cli
 from dense_studio.engine.spec import DenseSpec
 from dense_studio.files.lesson_file import CONTROL_NAMES, read_lesson
 from dense_studio.ui import i18n
@@ -192,26 +192,43 @@ def test_the_lesson_panel_follows_the_language(qtbot, window, qapp):
     qtbot.waitUntil(lambda: panel.titleLabel.text() == lesson.title["en"], timeout=5000)
 
 
-def test_dense_studio_lesson_opens_the_window_on_it(qtbot, monkeypatch):
-    seen = {}
+#: Run in a child process (the command line runs its own event loop and application set-up,
+#: which must not leak into the other tests): the window, once shown, reports its lesson.
+_CHILD = r"""
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from dense_studio import cli
+from dense_studio.ui import MainWindow
 
-    def look_and_close():
-        windows = [w for w in QApplication.topLevelWidgets() if hasattr(w, "open_lesson")
-                   and w.isVisible() and w.lessons.lesson is not None]
-        if not windows:
-            QTimer.singleShot(50, look_and_close)
-            return
-        window = windows[0]
-        seen["lesson"] = window.lessons.lesson
-        seen["layers"] = window.session.layers.layers
-        window.close()
-        QApplication.instance().quit()  # (the tests' application outlives its windows)
+def report():
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+    if window.lessons.lesson is None:
+        QTimer.singleShot(50, report)
+        return
+    print(json.dumps({"title": window.lessons.lesson.title["en"],
+                      "layers": [str(layer) for layer in window.session.layers.layers],
+                      "locked": not window.datasetCombo.isEnabled()}), flush=True)
+    window.close()
+    QApplication.instance().quit()
 
-    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    QTimer.singleShot(0, look_and_close)
-    assert cli.main([str(lesson_path("03"))]) == 0
-    assert seen["lesson"] == read_lesson(lesson_path("03"))
-    assert seen["layers"] == (DenseSpec(64, "linear"), DenseSpec(64, "linear"))
+QTimer.singleShot(0, report)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_dense_studio_lesson_opens_the_window_on_it(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DENSE_STUDIO_NO_GUIDE": "1",
+           "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(lesson_path("03"))], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"title": read_lesson(lesson_path("03")).title["en"],
+                    "layers": ["64:linear", "64:linear"], "locked": True}
+    bad = subprocess.run([sys.executable, "-m", "dense_studio", str(tmp_path / "no.dslesson")],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such file" in bad.stderr
 
 
 def test_the_lesson_is_a_dock_in_a_wide_window_and_a_tab_in_a_narrow_one(qtbot, window):
