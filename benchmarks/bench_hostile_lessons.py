@@ -30,7 +30,8 @@ from dense_studio.files.lesson_file import MAX_FILE_BYTES, read_lesson  # noqa: 
 
 def crafted(folder: Path) -> dict[str, Path]:
     files = {
-        "deep nesting (1 MB of [ and ])": b"[" * (MAX_FILE_BYTES // 2) + b"]" * (MAX_FILE_BYTES // 2),
+        "deep nesting (1 MB of [ and ])":
+            b"[" * (MAX_FILE_BYTES // 2) + b"]" * (MAX_FILE_BYTES // 2),
         "a 4000-digit number":
             b'{"format": "dense-studio-lesson", "version": ' + b"9" * 4000 + b"}",
         "just over the size limit": b" " * (MAX_FILE_BYTES + 1),
