@@ -67,7 +67,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dense-studio",
-        description="Dense Studio: see what a Dense layer does. Without a command, opens the window.",
+        description="Dense Studio: see what a Dense layer does. Without a command, opens the "
+        "window; 'dense-studio LESSON.dslesson' opens it on a lesson.",
         epilog="Exit codes: 0 ok, 1 training diverged or internal error, 2 bad input, "
         "130 interrupted (129 SIGHUP, 143 SIGTERM).",
     )
@@ -159,10 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (never raises, never prints a traceback)."""
     try:
+        argv, lesson = _lesson_argument(sys.argv[1:] if argv is None else list(argv))
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as done:  # --help and --version
             return done.code if isinstance(done.code, int) else EXIT_OK
+        args.lesson = lesson
+        if lesson is not None and args.command is not None:
+            raise UsageError(f"a lesson opens the window; it cannot go with '{args.command}'")
         if args.install_launcher or args.uninstall_launcher:
             from dense_studio.desktop.launcher import run_launcher_command
 
@@ -203,7 +208,25 @@ def main(argv: list[str] | None = None) -> int:
 # --------------------------------------------------------------------------- window
 
 
+def _lesson_argument(argv: list[str]) -> tuple[list[str], str | None]:
+    """``dense-studio LESSON.dslesson``: the first argument that is not an option, if it
+    names a lesson file, taken out of ``argv`` (the rest is parsed as usual)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if not arg.startswith("-"):
+            if arg.lower().endswith(".dslesson"):
+                return argv[:i] + argv[i + 1:], arg
+            break
+    return argv, None
+
+
 def _run_window(args: argparse.Namespace) -> int:
+    lesson = getattr(args, "lesson", None)
+    if lesson is not None:  # checked before any window: a bad file is one line, exit 2
+        from dense_studio.files.lesson_file import read_lesson
+
+        read_lesson(lesson)
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         or os.environ.get("QT_QPA_PLATFORM")
@@ -222,6 +245,8 @@ def _run_window(args: argparse.Namespace) -> int:
         prepare_application(app)  # names, then the language's translators, before any widget
         window = MainWindow()
         window.show()
+        if lesson is not None:
+            window.open_lesson(lesson)
     except DenseStudioError:
         raise
     except Exception as error:

@@ -50,6 +50,7 @@ from dense_studio.ui.i18n import (apply_language, choose_language, class_name_fo
                                   current_language)
 from dense_studio.ui.inside.preprocess_view import attach_to_window as attach_preprocess_steps
 from dense_studio.ui.layer_editor import LayerEditor
+from dense_studio.ui.lessons import LessonController
 from dense_studio.ui.menus import WindowMenus
 from dense_studio.ui.messages import fill, format_count
 from dense_studio.ui.panels import DrawPanel, PredictPanel, WindowLayout, group
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
         self.viewMenu = ViewMenu(self, self._settings)  # zoom, presenter mode (F5)
         attach_preprocess_steps(self)  # the canvas's steps to the 28×28 input (Inside tab)
         self.experiments = ExperimentsController(self, self._settings)
+
+        self.lessons = LessonController(self)
         self._connect()
         self._show_training_settings()
         self._update_state()
@@ -468,9 +471,10 @@ class MainWindow(QMainWindow):
             disabled=read_setting(self._settings, "guide_disabled"))
 
     def _guide_may_show(self) -> bool:
-        # Lessons and presenter mode do not exist yet; once they do, the guide stays away
-        # (and is withdrawn) while one of them is on.
-        return True
+        """The first-run guide stays away during a lesson and in presenter mode."""
+        lessons, presenter = getattr(self, "lessons", None), getattr(self, "presenter", None)
+        return not ((lessons is not None and lessons.lesson is not None)
+                    or (presenter is not None and presenter.active))
 
     def show_user_guide(self, page: str = "getting-started", anchor: str = "") -> HelpBrowser:
         """Help → User guide, in the window's language; one window, raised when asked again."""
@@ -620,3 +624,17 @@ class MainWindow(QMainWindow):
     def rerun(self, run_id: int) -> bool:
         """Train again with run ``run_id``'s network, settings, dataset and seed."""
         return self.experiments.rerun(run_id)
+
+    # ================================================================ lessons
+    def open_lesson(self, path: str | Path) -> bool:
+        """Open a lesson file (its network, settings, locks and goal); a bad file shows a
+        message and changes nothing."""
+        return self.lessons.open(path)
+
+    def leave_lesson(self) -> bool:
+        """Leave the lesson: controls, network, settings and dataset as before it."""
+        return self.lessons.leave()
+
+    def goal_reached(self) -> bool:
+        """Whether the open lesson's goal is reached now (False without a lesson)."""
+        return self.lessons.goal_reached()

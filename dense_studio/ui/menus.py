@@ -171,3 +171,9 @@ class WindowMenus(QObject):
     def _open_recent(self, path: str) -> None:
         if self._window._may_discard():  # noqa: SLF001 - the window's unsaved-work question
             self._window.open_model(path)
+
+
+# The Lessons menu's entries without a shortcut (a list of lessons, like the languages).
+from dense_studio.ui.lessons.bundled import WITHOUT_SHORTCUT as _LESSON_ENTRIES  # noqa: E402
+
+WITHOUT_SHORTCUT |= _LESSON_ENTRIES
