@@ -41,7 +41,7 @@ __all__ = ["HelpBrowser", "PAGES", "HELP_LANGUAGES", "help_folder", "page_path",
 
 #: The user guide's pages, in reading order (file names without ``.html``).
 PAGES = ("getting-started", "network", "formula", "training", "curves", "inside", "drawing",
-         "files", "shortcuts")
+         "lessons", "files", "shortcuts")
 HELP_LANGUAGES = ("en", "zh_TW")
 SHORTCUTS_MARK = "<!-- menu-shortcuts -->"
 _MAX_PAGE_BYTES = 1_000_000
