@@ -287,6 +287,9 @@ def test_stop_while_paused(qtbot, settings):
     with qtbot.waitSignal(window.trainingEnded, timeout=3000) as blocker:
         click(qtbot, child(window, "stopButton"))
     assert blocker.args == ["stopped"]
+    # Epochs counted one way, as while it trained ("Epoch 1/20 · batch …"): of the run, from 1.
+    done = len(window.session.runs.records[-1].epochs)
+    assert window.progressBar.format() == f"Stopped in epoch {done + 1}/20 ({done} done)"
 
 
 @pytest.mark.parametrize("paused", [False, True], ids=["training", "paused"])

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from dense_studio.errors import DenseStudioError
 from dense_studio.ui.messages import fill, format_count, format_percent
+from dense_studio.ui.runs.texts import stopped_text
 from dense_studio.ui.training_panel import format_duration
 
 __all__ = ["TrainingController"]
@@ -237,9 +238,8 @@ class TrainingController(QObject):
             panel.finish_progress(self.tr("Finished"), complete=True, summary=summary)
             self._notices.status(text)
         elif status == "stopped":
-            epochs = self._session.model.epochs_trained
-            panel.finish_progress(fill(self.tr("Stopped after %1 epochs"), f"{epochs:.2f}"),
-                                  complete=False, summary=summary)
+            # (epochs counted one way everywhere: of the run, from 1, as "Epoch 4/40")
+            panel.finish_progress(stopped_text(record), complete=False, summary=summary)
             self._notices.status(self.tr("Training stopped. The weights so far are kept; "
                                          "Start goes on from them, Reset weights starts again."))
         elif status == "diverged":

@@ -72,8 +72,14 @@ class PanelPlacement(QObject):
         tabs = self._tabs()
         if tabs is None:
             return True
-        needed = self._window.centralWidget().minimumSizeHint().width() + DOCK_WIDTH + slack
-        return self._window.width() >= needed
+        window = self._window
+        if self.docked and window.width() <= window.minimumSizeHint().width():
+            # Narrowed as far as the dock lets it: the person wants it narrower still.
+            return False
+        needed = window.centralWidget().minimumSizeHint().width() + DOCK_WIDTH + slack
+        if not self.docked:  # docking must not make the window wider than it is
+            needed = max(needed, window.minimumSizeHint().width() + DOCK_WIDTH + slack)
+        return window.width() >= needed
 
     def _place(self, wide: bool, select: bool = False) -> None:
         if wide:

@@ -35,7 +35,8 @@ def snapshot(window):
             session.model.model, window.lessons.lesson, controls)
 
 
-def test_locked_controls_stay_locked_through_training_and_hidden_ones_hide(qtbot, window):
+def test_locked_controls_stay_locked_through_training_and_hidden_ones_hide(
+        qtbot, window, discard_when_asked):
     assert window.open_lesson(lesson_path("04"))  # locks network, dataset, optimizer, epochs
     lesson = read_lesson(lesson_path("04"))
     wait_ready(qtbot, window, "fashion_mnist")
@@ -46,7 +47,9 @@ def test_locked_controls_stay_locked_through_training_and_hidden_ones_hide(qtbot
     assert all(not getattr(window, name).isEnabled() for name in locked)  # ...but not these
     assert window.learningRateSpin.isEnabled() and window.seedSpin.isEnabled()
 
+    assert discard_when_asked == []
     assert window.open_lesson(lesson_path("01"))  # hides the seed, and its label with it
+    assert discard_when_asked == ["untitled"]  # the trained network was asked about first
     wait_ready(qtbot, window, "fashion_mnist")
     assert not window.seedSpin.isVisible()
     assert labels_of(window, window.seedSpin) and not any(
@@ -232,7 +235,7 @@ def test_dense_studio_lesson_opens_the_window_on_it(tmp_path):
 
 
 def test_the_lesson_is_a_dock_in_a_wide_window_and_a_tab_in_a_narrow_one(qtbot, window):
-    window.resize(1600, 900)
+    window.resize(1800, 900)  # three columns and the dock
     assert window.open_lesson(lesson_path("01"))
     placement, panel = window.lessons.placement, window.lessons.panel
     qtbot.waitUntil(lambda: placement.docked and window.lessons.dock.isVisible(), timeout=5000)
@@ -240,7 +243,7 @@ def test_the_lesson_is_a_dock_in_a_wide_window_and_a_tab_in_a_narrow_one(qtbot, 
     qtbot.waitUntil(lambda: not placement.docked, timeout=5000)
     assert window.centerTabs.indexOf(panel) == 0 and panel.isVisible()
     assert window.minimumSizeHint().width() <= 1024  # the window still fits 1024 px
-    window.resize(1600, 900)
+    window.resize(1800, 900)  # three columns and the dock
     qtbot.waitUntil(lambda: placement.docked, timeout=5000)
     assert window.centerTabs.indexOf(panel) < 0
     assert window.leave_lesson() and not window.lessons.dock.isVisible()
