@@ -69,7 +69,8 @@ def test_zoom_keys(qtbot, settings):
 def test_the_view_menu_comes_before_help(qtbot, settings):
     window = make_window(qtbot, settings)
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles.index("View") == titles.index("Help") - 1
+    assert titles.index("View") < titles.index("Help")
+    assert titles[-1] == "Help"
     assert window.viewMenu.menu.title() == "Vie&w"
 
 

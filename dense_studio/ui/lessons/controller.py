@@ -145,7 +145,9 @@ class LessonController(QObject):
         language = current_language()
         self.menu.setTitle(_tr("Le&ssons"))
         for action, lesson in self._bundled:
-            action.setText(lesson.in_language(lesson.title, language).replace("&", "&&"))
+            text = lesson.in_language(lesson.title, language).replace("&", "&&")
+            # "1. …": its number is its Alt key (the menu can be used without a mouse)
+            action.setText("&" + text if text[:1].isdigit() else text)
         self.openLessonAction.setText(_tr("&Open lesson…"))
         self.leaveLessonAction.setText(_tr("&Leave lesson"))
         self.saveAsLessonAction.setText(_tr("Save as &lesson…"))
