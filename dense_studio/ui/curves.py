@@ -39,23 +39,18 @@ from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import (QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMenu,
                                QMessageBox, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
-from dense_studio.ui.inside.palette import NEGATIVE
+from dense_studio.ui import palette
 from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
 
 __all__ = ["TrainingCurves", "Overlay", "RUN_COLORS", "robust_range"]
 
-#: Okabe & Ito's colour-blind-safe palette. The current run is blue (training) and
-#: orange (validation); ticked runs take the others first.
-OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-             "yellow": "#F0E442", "blue": NEGATIVE, "vermillion": "#D55E00",
-             "reddish_purple": "#CC79A7", "black": "#000000"}
-TRAIN_COLOR = QColor(OKABE_ITO["blue"])
-VALIDATION_COLOR = QColor(OKABE_ITO["orange"])
-RUN_COLORS = tuple(OKABE_ITO[name] for name in (
-    "vermillion", "bluish_green", "reddish_purple", "sky_blue", "black", "orange", "blue",
-    "yellow"))
+# The app's one palette (ui/palette.py): the current run blue (training) and orange
+# (validation); ticked runs take the others first.
+TRAIN_COLOR = QColor(palette.TRAIN)
+VALIDATION_COLOR = QColor(palette.VALIDATION)
+RUN_COLORS = palette.RUN_COLORS
 REFRESH_MS = 300  # one plot per tick, in turn: each plot is redrawn 1.7 times a second
 EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
 #: A loss value more than this many interquartile ranges above the 3rd quartile is a
@@ -71,9 +66,7 @@ SERIES = ("smooth", "epochs", "validation")
 
 
 def _dim(color: QColor) -> QColor:
-    dimmed = QColor(color)
-    dimmed.setAlpha(80)
-    return dimmed
+    return palette.dimmed(color.name())
 
 
 def robust_range(arrays: list, metric: str) -> tuple[float, float, bool] | None:
@@ -196,8 +189,8 @@ class _MetricPlot:
         self.epochs.setPen(None)
         self.validation = _curve(plot, VALIDATION_COLOR, width=2.0, symbol="s")
         self.best = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(
-            QColor(OKABE_ITO["bluish_green"]), width=2, style=Qt.PenStyle.DashLine),
-            label="", labelOpts={"position": label_at, "color": OKABE_ITO["bluish_green"],
+            QColor(palette.OKABE_ITO["bluish_green"]), width=2, style=Qt.PenStyle.DashLine),
+            label="", labelOpts={"position": label_at, "color": palette.OKABE_ITO["bluish_green"],
                                  "anchors": [(1, 0), (1, 0)]})
         self.best.setVisible(False)
         plot.addItem(self.best)

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 __all__ = ["OKABE_ITO", "NEGATIVE", "ZERO", "POSITIVE", "COUNT", "RIGHT", "WRONG",
            "SELECTION", "MUTED", "TRAIN", "VALIDATION", "BAR", "TOP", "UNTRAINED",
-           "dimmed", "plot_colors", "is_dark", "diverging_rgb", "sequential_rgb", "gray_rgb",
+           "RUN_COLORS", "dimmed", "plot_colors", "is_dark", "diverging_rgb", "sequential_rgb",
+           "gray_rgb",
            "qcolor", "diverging_color", "text_color_on", "to_qimage", "DivergingLegend"]
 
 #: Okabe & Ito (2008), "Color Universal Design": distinct for every common colour vision.
@@ -50,6 +51,10 @@ BAR = OKABE_ITO["sky_blue"]  # a class's probability bar
 TOP = OKABE_ITO["vermillion"]  # the most probable class: its bar and its name
 UNTRAINED = "#a7b1bc"  # an untrained network's bars: grey, "not meaningful yet"
 DIM_ALPHA = 80  # the previous run's curves
+#: Ticked runs overlaid on the curves, in this order (then again, dashed).
+RUN_COLORS = tuple(OKABE_ITO[name] for name in (
+    "vermillion", "bluish_green", "reddish_purple", "sky_blue", "black", "orange", "blue",
+    "yellow"))
 
 
 def dimmed(color: str) -> QColor:
