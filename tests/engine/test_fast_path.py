@@ -4,6 +4,7 @@ cost where it is not used (nothing of numba imported, kernels in the user's cach
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -16,7 +17,6 @@ from dense_studio.engine.optimizers import SGD, Adam, RMSprop
 
 from .helpers import blobs
 
-ROOT = Path(__file__).resolve().parents[2]
 
 OPTIMIZERS = {
     "sgd": lambda: SGD(0.05),
@@ -141,7 +141,9 @@ def test_the_activation_constants_match_the_reference():
 def run_python(code: str, env_changes: dict, timeout: float = 180) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", fast.SWITCH)}
     env.update(env_changes)
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, cwd=ROOT,
+    # (not from the checkout: its dense_studio/ has no resources/, the installed one has)
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env,
+                          cwd=tempfile.gettempdir(),
                           capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
