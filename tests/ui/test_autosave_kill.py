@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -49,7 +50,9 @@ def run_and_kill(env: dict, train_limit: int = 3000, epochs_before_kill: int = 2
                  delay: float = 0.0):
     """Start the child, kill it with SIGKILL ``delay`` seconds after it autosaved after
     ``epochs_before_kill`` epochs; (epochs it finished, its recovery file)."""
+    # (cwd outside the checkout: its dense_studio/ has no resources/, the installed one has)
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(train_limit)], env=env,
+                             cwd=tempfile.gettempdir(),
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     finished, path = 0, None
     try:

@@ -223,14 +223,15 @@ sys.exit(cli.main(sys.argv[1:]))
 def test_dense_studio_lesson_opens_the_window_on_it(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DENSE_STUDIO_NO_GUIDE": "1",
            "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    # (run from tmp_path, not the checkout: its dense_studio/ has no resources/)
     done = subprocess.run([sys.executable, "-c", _CHILD, str(lesson_path("03"))], env=env,
-                          capture_output=True, text=True, timeout=120)
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen == {"title": read_lesson(lesson_path("03")).title["en"],
                     "layers": ["64:linear", "64:linear"], "locked": True}
     bad = subprocess.run([sys.executable, "-m", "dense_studio", str(tmp_path / "no.dslesson")],
-                         env=env, capture_output=True, text=True, timeout=60)
+                         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such file" in bad.stderr
 
 
