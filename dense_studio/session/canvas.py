@@ -16,7 +16,7 @@ from dense_studio.errors import ConfigError
 from dense_studio.files.session_file import CANVAS_SHAPE, InputSource
 from dense_studio.session.events import EmitterGroup
 
-__all__ = ["CanvasInput", "InputSource"]
+__all__ = ["CanvasInput", "InputSource", "checked_image"]
 
 
 class CanvasInput:
@@ -33,12 +33,7 @@ class CanvasInput:
     def set(self, image: Optional[np.ndarray], source: InputSource = InputSource()) -> None:
         """Show ``image`` (28×28, values 0…1; None: an empty canvas) from ``source``."""
         if image is not None:
-            image = np.array(image, dtype=np.float32)  # a copy: the caller may reuse its own
-            if image.shape != CANVAS_SHAPE or not np.isfinite(image).all() \
-                    or image.min() < 0 or image.max() > 1:
-                raise ConfigError(f"the canvas input must be {CANVAS_SHAPE[0]}×{CANVAS_SHAPE[1]} "
-                                  "values from 0 to 1")
-            image.setflags(write=False)
+            image = checked_image(image, "the canvas input must be")
         if not isinstance(source, InputSource):
             raise ConfigError(f"not an input source: {source!r}"[:100])
         same = (image is None and self.image is None) or (
@@ -60,3 +55,14 @@ class CanvasInput:
             return
         self.probabilities = probabilities
         self.events.prediction(probabilities)
+
+
+def checked_image(image, what: str) -> np.ndarray:
+    """A read-only float32 copy of a 28×28 input with values 0…1 (the caller may reuse its
+    own array), else a ConfigError "``what`` 28×28 values from 0 to 1"."""
+    array = np.array(image, dtype=np.float32)
+    if array.shape != CANVAS_SHAPE or not np.isfinite(array).all() \
+            or array.min() < 0 or array.max() > 1:
+        raise ConfigError(f"{what} {CANVAS_SHAPE[0]}×{CANVAS_SHAPE[1]} values from 0 to 1")
+    array.setflags(write=False)
+    return array

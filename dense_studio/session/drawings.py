@@ -24,6 +24,7 @@ from dense_studio.data.catalog import normalize_dataset_name
 from dense_studio.errors import ConfigError
 from dense_studio.files.model_file import MAX_CLASSES
 from dense_studio.files.session_file import CANVAS_SHAPE, MAX_DRAWINGS, Drawing
+from dense_studio.session.canvas import checked_image
 from dense_studio.session.events import EmitterGroup
 
 __all__ = ["Drawing", "Drawings", "DrawingsScore", "FineTune", "mixed_training_set",
@@ -66,7 +67,7 @@ class Drawings:
         after adding."""
         if len(self._items) >= MAX_DRAWINGS:
             raise ConfigError(f"a session keeps at most {MAX_DRAWINGS} drawings")
-        self._items.append(Drawing(_checked_image(image), _checked_label(label),
+        self._items.append(Drawing(checked_image(image, "a drawing must be"), _checked_label(label),
                                    normalize_dataset_name(dataset), self._clock()))
         self.changed()
         return len(self._items)
@@ -83,7 +84,7 @@ class Drawings:
 
     def replace_all(self, drawings) -> None:
         """The drawings read from a file (not announced: the caller announces once)."""
-        self._items = [Drawing(_checked_image(d.image), _checked_label(d.label),
+        self._items = [Drawing(checked_image(d.image, "a drawing must be"), _checked_label(d.label),
                                normalize_dataset_name(d.dataset), d.added_at) for d in drawings]
 
     def changed(self) -> None:
@@ -179,16 +180,6 @@ def _shifted(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
     out[max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)] = \
         image[max(-dy, 0):height - max(dy, 0), max(-dx, 0):width - max(dx, 0)]
     return out
-
-
-def _checked_image(image) -> np.ndarray:
-    array = np.array(image, dtype=np.float32)  # a copy: the caller may reuse its own
-    if array.shape != CANVAS_SHAPE or not np.isfinite(array).all() \
-            or array.min() < 0 or array.max() > 1:
-        raise ConfigError(f"a drawing must be {CANVAS_SHAPE[0]}×{CANVAS_SHAPE[1]} values "
-                          "from 0 to 1")
-    array.setflags(write=False)
-    return array
 
 
 def _checked_label(label) -> int:
