@@ -41,6 +41,7 @@ load drifts between runs); the per-run ratios and worst stalls are listed too.
 
 from __future__ import annotations
 
+import atexit
 import argparse
 import json
 import os
@@ -82,16 +83,28 @@ def show_inside(window) -> None:
 
 
 def start_xvfb() -> subprocess.Popen:
+    """A private Xvfb server (DISPLAY set for this process), stopped at exit."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         sys.exit("Xvfb is not installed (apt-get install xvfb)")
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen([xvfb, "-displayfd", str(write_fd), "-screen", "0",
-                               "1600x1000x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
-                              stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    number = os.read(read_fd, 16).decode().strip()
-    os.close(read_fd)
+    log = open(Path(tempfile.gettempdir()) / "bench-xvfb.log", "ab")
+    for _attempt in range(5):
+        read_fd, write_fd = os.pipe()
+        server = subprocess.Popen([xvfb, "-displayfd", str(write_fd), "-screen", "0",
+                                   "1600x1000x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                                  stderr=log)
+        os.close(write_fd)
+        number = os.read(read_fd, 16).decode().strip()
+        # The pipe stays open while the server runs: it may write again, and a closed
+        # pipe kills it ("Cannot write display number to fd 4", every other start here).
+        time.sleep(0.05)
+        if number and server.poll() is None:
+            break
+        os.close(read_fd)
+        server.wait()
+    else:
+        sys.exit("Xvfb did not start (see bench-xvfb.log in the temporary folder)")
+    atexit.register(lambda: (server.terminate(), server.wait(5), os.close(read_fd)))
     os.environ["DISPLAY"] = f":{number}"
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     return server

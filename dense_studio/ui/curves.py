@@ -29,6 +29,7 @@ import csv
 import html
 import math
 import re
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,7 @@ TRAIN_COLOR = QColor(palette.TRAIN)
 VALIDATION_COLOR = QColor(palette.VALIDATION)
 RUN_COLORS = palette.RUN_COLORS
 REFRESH_MS = 300  # one plot per tick, in turn: each plot is redrawn 1.7 times a second
+LAST_PLOT_DELAY_MS = 40  # at a run's end, the accuracy plot after the loss plot
 EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
 #: A loss value more than this many interquartile ranges above the 3rd quartile is a
 #: divergence spike: the robust range leaves it out (quartiles stay put while up to a
@@ -83,12 +85,18 @@ def robust_range(arrays: list, metric: str) -> tuple[float, float, bool] | None:
         spread = max(q_high - q_low, 0.05 * abs(q_high), 1e-3)
         # A curve's first points (the loss before it learned) are never spikes, unless
         # they are already far above an untrained network's loss (it blew up at once).
-        starts = [s for s in (float(np.median(v[:3])) for v in values) if s <= MAX_START_LOSS]
+        starts = [s for s in (_median_of_few(v[:3]) for v in values) if s <= MAX_START_LOSS]
         fence = float(max([q_high + SPIKE_FENCE * spread]
                           + [START_SLACK * start for start in starts]))
         if high > fence:
             return low, fence, True
     return low, high, False
+
+
+def _median_of_few(values: np.ndarray) -> float:
+    """The median of a handful of values, in Python (np.median costs ~100 µs a call, and
+    the axes are fitted over every curve on the GUI thread)."""
+    return float(statistics.median(values.tolist()))
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +113,12 @@ class Overlay:
     val_loss: np.ndarray
     val_accuracy: np.ndarray
     dashed: bool = False
+
+    def drawing(self) -> tuple:
+        """What its plot items show: equal drawings need no redraw (same arrays, same
+        colour and dash)."""
+        return (self.key, self.color, self.dashed, id(self.loss), id(self.accuracy),
+                id(self.val_loss), id(self.val_accuracy))
 
     def series(self, metric: str) -> tuple[np.ndarray, np.ndarray]:
         if metric == "loss":
@@ -287,6 +301,12 @@ class TrainingCurves(Retranslating, QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self._tick)
+        # At a run's end the accuracy plot is drawn a moment after the loss plot, in a pass
+        # of its own: the end redraws much of the window, and both plots as well stalled it.
+        self._last_plot = QTimer(self)
+        self._last_plot.setSingleShot(True)
+        self._last_plot.setInterval(LAST_PLOT_DELAY_MS)
+        self._last_plot.timeout.connect(lambda: self._draw_left("accuracy"))
         self.retranslate()
         self._fit_ranges()
 
@@ -354,11 +374,15 @@ class TrainingCurves(Retranslating, QWidget):
             self._current["accuracy"].validation.append(np.array([[x, 100.0 * val_accuracy]]))
 
     def end_run(self) -> None:
-        """Training stopped: draw what is left and stop the refresh timer."""
+        """Training stopped: draw what is left and stop the refresh timer. The axes stay
+        as they were (a new x range would redraw every overlay at the run's end)."""
         self._timer.stop()
-        self._run_end = None
-        self.refresh()
-        self._fit_ranges()
+        self._draw_left("loss")
+        self._last_plot.start()
+
+    def _draw_left(self, metric: str) -> None:
+        self.refresh(metric)
+        self._fit_ranges(metric)
 
     def mark_best_epoch(self, epoch: int | None) -> None:
         """A line at the end of ``epoch`` (0-based, of the current run), or none."""
@@ -381,8 +405,19 @@ class TrainingCurves(Retranslating, QWidget):
         self._update_legend()
 
     def set_overlays(self, overlays: list[Overlay]) -> None:
-        """Draw exactly these finished runs over the curves, each in its colour."""
-        self._overlays = list(overlays)
+        """Draw exactly these finished runs over the curves, each in its colour. Only
+        what changed is redrawn: the runs table asks again on every change of the history
+        (a run ending, its test metrics), and ten overlays cost the event loop ~50 ms."""
+        overlays = list(overlays)
+        drawn = [overlay.drawing() for overlay in overlays]
+        if drawn == [overlay.drawing() for overlay in self._overlays]:
+            renamed = [o.label for o in overlays] != [o.label for o in self._overlays]
+            self._overlays = overlays
+            if renamed:
+                self._update_legend()
+            return
+        shown = {i: overlay.drawing() for i, overlay in enumerate(self._overlays)}
+        self._overlays = overlays
         for metric, plot in self._plots.items():
             pool = plot.overlay_items(len(self._overlays))
             for i, (train, validation) in enumerate(pool):
@@ -393,6 +428,8 @@ class TrainingCurves(Retranslating, QWidget):
                         train.setVisible(False)
                         validation.setVisible(False)
                     continue
+                if shown.get(i) == drawn[i]:
+                    continue  # this item already shows this run, in this colour
                 overlay = self._overlays[i]
                 curve, points = overlay.series(metric)
                 color = QColor(overlay.color)
@@ -665,14 +702,14 @@ class TrainingCurves(Retranslating, QWidget):
         return arrays
 
     def _fit_ranges(self, only: str | None = None) -> None:
-        """x: the run (or, when idle, all the data); y: the data's robust range with some
-        slack. An axis only changes when the data leaves it or fills less than half of it.
+        """x: the last run's epochs (5 before any run), widened to all the data drawn
+        (the previous run, the overlays), the same during a run and after it; y: the data's
+        robust range with some slack. An axis only changes when the data leaves it or fills less than half of it.
         ``only`` limits this to one plot (the one just redrawn: the other is left alone);
         a plot the person zoomed or panned keeps its view."""
         arrays = {metric: self._arrays(metric) for metric in METRICS}
-        x_high = self._run_end
-        if x_high is None:
-            x_high = max([5.0] + [float(a[:, 0].max()) for a in arrays["loss"]])
+        x_high = max([5.0 if self._run_end is None else self._run_end]
+                     + [float(a[:, 0].max()) for a in arrays["loss"]])
         clipped = self._clipped
         for metric, plot in self._plots.items():
             if only not in (None, metric) or metric in self._manual:

@@ -132,6 +132,7 @@ def test_the_legend_is_a_line_above_the_plots_and_fits_at_1024x768(qtbot, settin
     for _ in range(10):
         with qtbot.waitSignal(window.trainingEnded, timeout=60000):
             window.start_training()
+    qtbot.waitUntil(lambda: not window.experiments.refresh_pending)  # the table has them
     for record in session.runs:
         window.experiments.view.set_ticked(record.id, True)
     window.centerTabs.show_curves()  # at 1024 px the network and training are a tab too
@@ -190,3 +191,39 @@ def test_a_stored_run_is_drawn_as_it_was_live_even_with_a_short_last_batch(qtbot
     # A session file written before train_samples was kept: the finished run's rows say it.
     del record.metrics["train_samples"]
     assert record.samples_per_epoch == 192
+
+
+def _overlay(key, epochs=3.0, color="#D55E00", label=None):
+    run = learning(n=30, epochs=epochs)
+    return Overlay(key, label or f"Run {key}", color, run[:, :2],
+                   np.column_stack([run[:, 0], 100 * run[:, 2]]),
+                   np.array([[epochs, 1.1]]), np.array([[epochs, 58.0]]))
+
+
+def test_overlays_asked_for_again_are_not_redrawn(qtbot, curves, monkeypatch):
+    first, second = _overlay(1), _overlay(2, color="#0072B2")
+    curves.set_overlays([first, second])
+    calls = []
+    monkeypatch.setattr(type(curves._loss.overlays[0][0]), "setData",
+                        lambda item, *a, **k: calls.append(item))
+    # The runs table asks again on every change of the history: same runs, same arrays.
+    curves.set_overlays([Overlay(*[getattr(first, f) for f in first.__dataclass_fields__]),
+                         second])
+    assert calls == []
+    renamed = Overlay(1, "Best so far", first.color, first.loss, first.accuracy,
+                      first.val_loss, first.val_accuracy)
+    curves.set_overlays([renamed, second])
+    assert calls == [] and "Best so far" in curves.legend_text()
+    curves.set_overlays([second])  # one item now shows another run, the other is emptied
+    assert len(calls) == 2 * 2 * 2  # both plots: (train, validation) of slot 0 and slot 1
+
+
+def test_the_x_axis_shows_the_overlays_whole_and_stays_at_the_run_end(qtbot, curves):
+    curves.set_overlays([_overlay(1, epochs=3.0)])
+    curves.start_run(0, 1)
+    assert curves.lossPlot.getPlotItem().viewRange()[0][1] >= 3.0  # not cut at 1 epoch
+    curves.add_points(learning(n=20, epochs=1.0))
+    curves.refresh()
+    during = curves.lossPlot.getPlotItem().viewRange()[0]
+    curves.end_run()
+    assert curves.lossPlot.getPlotItem().viewRange()[0] == during

@@ -31,12 +31,19 @@ def window(qtbot, settings):
 def train(qtbot, window, start=None, timeout=60000) -> str:
     with qtbot.waitSignal(window.trainingEnded, timeout=timeout) as blocker:
         (start or window.start_training)()
+    shown(qtbot, window)
     return blocker.args[0]
+
+
+def shown(qtbot, window):
+    """Until the table shows the history (it follows a change a moment later)."""
+    qtbot.waitUntil(lambda: not window.experiments.refresh_pending, timeout=5000)
 
 
 def wait_for_test(qtbot, window, run_id):
     qtbot.waitUntil(lambda: window.session.runs.get(run_id).test_accuracy is not None,
                     timeout=15000)
+    shown(qtbot, window)
     return window.session.runs.get(run_id).test_accuracy
 
 
@@ -174,6 +181,26 @@ def test_rename_delete_and_export(qtbot, window, tmp_path, monkeypatch):
     assert [r.id for r in session.runs] == [second.id] and view.table.rowCount() == 1
 
 
+def test_a_change_refills_only_its_row_and_a_refused_name_is_put_back(qtbot, window):
+    session = window.session
+    assert train(qtbot, window) == "finished"
+    assert train(qtbot, window) == "finished"
+    first, second = session.runs.records
+    wait_for_test(qtbot, window, second.id)
+    view = window.experiments.view
+    items = [view.table.item(view.row_of(first.id), c) for c in range(len(COLUMNS))]
+    session.runs.set_test_metrics(second.id, {"test_loss": 0.5, "test_accuracy": 0.25})
+    assert window.experiments.refresh_pending  # shown in a pass of its own
+    shown(qtbot, window)
+    assert cell(window, view.row_of(second.id), "test_accuracy").startswith("25")
+    # The other run's row is the same items (the table is not filled again at each change).
+    assert [view.table.item(view.row_of(first.id), c) for c in range(len(COLUMNS))] == items
+    name = cell(window, view.row_of(first.id), "name")
+    view.table.item(view.row_of(first.id), COLUMNS.index("name")).setText("x" * 101)
+    assert window.notices.last_error and session.runs.get(first.id).name != "x" * 101
+    qtbot.waitUntil(lambda: cell(window, view.row_of(first.id), "name") == name)
+
+
 def test_runs_and_their_test_metrics_persist_in_the_session_file(qtbot, window, settings,
                                                                  tmp_path):
     session = window.session
@@ -185,6 +212,7 @@ def test_runs_and_their_test_metrics_persist_in_the_session_file(qtbot, window, 
     other = make_window(qtbot, settings, train_limit=LIMIT)
     assert other.open_session(tmp_path / "s.dssession")
     assert other.runs() == before and other.runs()[0]["test_accuracy"] == accuracy
+    shown(qtbot, other)
     assert other.experiments.view.table.rowCount() == 1
 
 

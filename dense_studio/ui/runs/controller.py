@@ -41,6 +41,8 @@ __all__ = ["ExperimentsController", "MAX_OVERLAYS"]
 #: Runs drawn at once: each colour twice (solid, then dash-dotted).
 MAX_OVERLAYS = 2 * len(RUN_COLORS)
 _TESTED = ("finished", "stopped")  # a diverged or failed run's weights are not worth a test
+#: How long after a change of the history the table shows it (ms).
+REFRESH_DELAY_MS = 40
 
 
 class ExperimentsController(QObject):
@@ -66,6 +68,11 @@ class ExperimentsController(QObject):
         self._pending_rerun: int | None = None
         self._evaluator = TestEvaluator(self)
         self._evaluator.ready.connect(self._test_ready)
+        self._to_test: list = []
+        self._test_timer = QTimer(self)
+        self._test_timer.setSingleShot(True)
+        self._test_timer.setInterval(REFRESH_DELAY_MS)
+        self._test_timer.timeout.connect(self._start_tests)
         window.curveFeed.describe = self.label
 
         view = self.view
@@ -78,7 +85,14 @@ class ExperimentsController(QObject):
         view.retranslated.connect(self._retranslate)
         window.curves.cleared.connect(self._curves_cleared)
         events = session.events
-        events.runs.connect(lambda _event: self.refresh())
+        # A change of the history is shown in a pass of its own, a moment later: a run's
+        # end already redraws the curves and panels in its pass, and both at once stalled
+        # the window past 50 ms (several changes in a row are shown once).
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        events.runs.connect(lambda _event: self._refresh_timer.start())
         events.dataset_name.connect(lambda _event: self._dataset_switched())
         events.dataset.connect(self._dataset_loaded)
         events.run_finished.connect(self._run_finished)
@@ -112,14 +126,21 @@ class ExperimentsController(QObject):
         self._window.curveFeed.name_previous()
 
     # -- the table ---------------------------------------------------------------------
-    def refresh(self) -> None:
-        """The table from the session's runs (on every change of the history)."""
+    @property
+    def refresh_pending(self) -> bool:
+        """True between a change of the history and the table showing it."""
+        return self._refresh_timer.isActive()
+
+    def refresh(self, refill: bool = False) -> None:
+        """The table from the session's runs (soon after every change of the history;
+        every row filled again with ``refill``)."""
+        self._refresh_timer.stop()
         known = {record.id for record in self._session.runs}
         for run_id in set(self._colors) - known:
             del self._colors[run_id]
         for run_id in set(self._overlay_cache) - known:
             del self._overlay_cache[run_id]
-        self.view.show_rows([self._row(record) for record in self._session.runs])
+        self.view.show_rows([self._row(record) for record in self._session.runs], refill)
         self._draw_overlays()
 
     def _row(self, record) -> RunRow:
@@ -212,7 +233,7 @@ class ExperimentsController(QObject):
             self._session.runs.rename(run_id, name)
         except DenseStudioError as error:
             self._window.notices.error(self.tr("Runs"), str(error))
-            QTimer.singleShot(0, self.refresh)
+            QTimer.singleShot(0, lambda: self.refresh(refill=True))  # undo the edit
             return False
         self._draw_overlays()
         return True
@@ -224,6 +245,7 @@ class ExperimentsController(QObject):
             except DenseStudioError as error:
                 self._window.notices.error(self.tr("Runs"), str(error))
             self._colors.pop(run_id, None)
+        self.refresh()  # the person's own change: shown at once
 
     # -- re-run ------------------------------------------------------------------------
     def rerun(self, run_id: int) -> bool:
@@ -288,7 +310,13 @@ class ExperimentsController(QObject):
             return
         network = network_of(predictor, epoch=session.model.epochs_trained)
         self._tested[id(network)] = (network, record.id)
-        self._evaluator.request(network)
+        # (started a moment later, not in the pass that shows the run's end)
+        self._to_test.append(network)
+        self._test_timer.start()
+
+    def _start_tests(self) -> None:
+        while self._to_test:
+            self._evaluator.request(self._to_test.pop(0))
 
     def _test_ready(self, network, report) -> None:
         entry = self._tested.pop(id(network), None)
@@ -299,6 +327,8 @@ class ExperimentsController(QObject):
 
     def wait_for_tests(self, msecs: int = -1) -> bool:
         """Wait for the test evaluation running now (tests, benchmarks)."""
+        self._test_timer.stop()
+        self._start_tests()
         return self._evaluator.wait(msecs)
 
     # -- export ------------------------------------------------------------------------

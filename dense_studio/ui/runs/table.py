@@ -151,40 +151,33 @@ class RunsView(Retranslating, QWidget):
         self.retranslated.emit()
 
     # -- rows --------------------------------------------------------------------------
-    def show_rows(self, rows) -> None:
-        """Fill the table (the sort order and the selection stay)."""
-        self._rows = tuple(rows)
+    def show_rows(self, rows, refill: bool = False) -> None:
+        """Fill the table (the sort order and the selection stay). When the same runs are
+        listed, only the rows that changed are filled again (all with ``refill``: after an
+        edit the table refused): the history changes at a run's end and again with its
+        test metrics, while the next run may be training."""
+        rows = tuple(rows)
+        before = {row.run_id: row for row in self._rows}
+        same_runs = ([row.run_id for row in rows] == [row.run_id for row in self._rows]
+                     and self.table.rowCount() == len(rows))
+        changed = [row for row in rows
+                   if refill or not same_runs or before[row.run_id] != row]
+        self._rows = rows
+        if not changed:
+            return
         selected = set(self.selected_ids())
         table = self.table
         self._filling = True
         sorting = table.isSortingEnabled()
         table.setSortingEnabled(False)
         try:
-            table.setRowCount(len(self._rows))
-            for r, row in enumerate(self._rows):
-                for c, key in enumerate(COLUMNS):
-                    text, sort_key = row.cells.get(key, ("", None))
-                    item = _Item(text, sort_key)
-                    item.setData(Qt.ItemDataRole.UserRole, row.run_id)
-                    flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                    if key == "show":
-                        item.key = int(row.ticked)
-                        if row.tickable:
-                            flags |= Qt.ItemFlag.ItemIsUserCheckable
-                        item.setCheckState(Qt.CheckState.Checked if row.ticked
-                                           else Qt.CheckState.Unchecked)
-                        if row.color is not None:
-                            item.setIcon(_swatch(row.color))
-                    elif key == "name":
-                        flags |= Qt.ItemFlag.ItemIsEditable
-                    if key in ("params", "learning_rate", "batch_size", "epochs",
-                               "best_val_accuracy", "test_accuracy", "time"):
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                              | Qt.AlignmentFlag.AlignVCenter)
-                    item.setFlags(flags)
-                    if row.tooltip:
-                        item.setToolTip(row.tooltip)
-                    table.setItem(r, c, item)
+            if same_runs:
+                for row in changed:
+                    self._fill_row(self.row_of(row.run_id), row)
+            else:
+                table.setRowCount(len(rows))
+                for r, row in enumerate(rows):
+                    self._fill_row(r, row)
         finally:
             table.setSortingEnabled(sorting)
             self._filling = False
@@ -193,6 +186,31 @@ class RunsView(Retranslating, QWidget):
             if self.run_id_at(r) in selected:
                 table.selectRow(r)
         self._update_buttons()
+
+    def _fill_row(self, r: int, row: RunRow) -> None:
+        for c, key in enumerate(COLUMNS):
+            text, sort_key = row.cells.get(key, ("", None))
+            item = _Item(text, sort_key)
+            item.setData(Qt.ItemDataRole.UserRole, row.run_id)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if key == "show":
+                item.key = int(row.ticked)
+                if row.tickable:
+                    flags |= Qt.ItemFlag.ItemIsUserCheckable
+                item.setCheckState(Qt.CheckState.Checked if row.ticked
+                                   else Qt.CheckState.Unchecked)
+                if row.color is not None:
+                    item.setIcon(_swatch(row.color))
+            elif key == "name":
+                flags |= Qt.ItemFlag.ItemIsEditable
+            if key in ("params", "learning_rate", "batch_size", "epochs",
+                       "best_val_accuracy", "test_accuracy", "time"):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+            item.setFlags(flags)
+            if row.tooltip:
+                item.setToolTip(row.tooltip)
+            self.table.setItem(r, c, item)
 
     def run_id_at(self, row: int) -> int:
         return int(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
