@@ -118,7 +118,8 @@ class Optimizer:
         """Forget all moments and restart the step count, as a fresh Keras optimizer."""
         self.iterations = 0
         for buffer in self._state_buffers():
-            buffer.fill(0)
+            if buffer is not None:  # (None: not built yet, nothing to forget)
+                buffer.fill(0)
 
     def _state_buffers(self) -> list[np.ndarray]:
         return []

@@ -151,6 +151,14 @@ def test_step_writes_to_another_buffer_and_reset_forgets():
     assert opt.iterations == 0 and not opt.moments()[0].any()
 
 
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), Adam, RMSprop,
+                                  lambda: RMSprop(momentum=0.5)])
+def test_an_optimizer_never_built_resets_without_complaint(make):
+    opt = make()
+    opt.reset()  # (Reset weights before the first run)
+    assert opt.iterations == 0
+
+
 def test_cosine_decay_matches_keras():
     schedule = CosineDecay(0.1, decay_steps=100, alpha=0.1)
     assert schedule(0) == pytest.approx(0.1)
