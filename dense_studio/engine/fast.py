@@ -268,6 +268,45 @@ def gather(x, y, indices, out_x, out_y):
         out_x[r, :] = x[i, :]
 
 
+def _bytes_signatures():
+    from numba.core import types
+
+    def array(dtype, dims, readonly=False):
+        return types.Array(dtype, dims, "C", readonly=readonly)
+
+    return (types.boolean(array(types.float32, 2, True), array(types.uint8, 2)),
+            types.void(array(types.uint8, 2, True), array(types.int64, 1, True),
+                       array(types.int64, 1, True), array(types.float32, 2),
+                       array(types.int64, 1)))
+
+
+@_kernel(lambda: _bytes_signatures()[0])
+def to_bytes(x, out):
+    """``out = x * 255`` as bytes, when every value is a byte over 255 exactly as the
+    loader computes it (``float32(b) / float32(255)``); False at the first that is not."""
+    for r in range(x.shape[0]):
+        exact = True  # (row by row, without a branch: the loop vectorizes)
+        for j in range(x.shape[1]):
+            v = x[r, j]
+            b = np.uint8(min(max(v * np.float32(255.0) + np.float32(0.5), 0.0), 255.0))
+            out[r, j] = b
+            exact &= np.float32(b) / np.float32(255.0) == v
+        if not exact:
+            return False
+    return True
+
+
+@_kernel(lambda: _bytes_signatures()[1])
+def gather_bytes(x_bytes, y, indices, out_x, out_y):
+    """``gather`` from the bytes ``to_bytes`` made: the same floats, from a quarter of the
+    memory (a batch's random rows are what the step waits for, not the arithmetic)."""
+    for r in range(indices.size):
+        i = indices[r]
+        out_y[r] = y[i]
+        for j in range(x_bytes.shape[1]):
+            out_x[r, j] = np.float32(x_bytes[i, j]) / np.float32(255.0)
+
+
 # --- the whole reference step in one call ------------------------------------------------
 # For the networks the presets and the window start with (Flatten, at most one hidden Dense,
 # the output Dense; Adam; no Dropout, no L2), the step is one kernel: its five matrix
@@ -606,10 +645,48 @@ def gatherer(x: np.ndarray, y: np.ndarray) -> Optional[Callable]:
     if (_compiled is None or x.dtype != np.float32 or x.ndim != 2
             or not x.flags.c_contiguous or y.dtype != np.int64 or not y.flags.c_contiguous):
         return None
+    y = y.view()
+    y.flags.writeable = False
+    x_bytes = _rows_as_bytes(x)
+    if x_bytes is not None:
+        from_bytes = _compiled["gather_bytes"]
+        return lambda indices, out_x, out_y: from_bytes(x_bytes, y, indices, out_x, out_y)
     kernel = _compiled["gather"]
-    x, y = x.view(), y.view()
-    x.flags.writeable = y.flags.writeable = False
+    x = x.view()
+    x.flags.writeable = False
     return lambda indices, out_x, out_y: kernel(x, y, indices, out_x, out_y)
+
+
+# The data arrays seen, as bytes: id(array) -> (weak reference to it, its bytes or None).
+_byte_copies: dict = {}
+
+
+def _rows_as_bytes(x: np.ndarray) -> Optional[np.ndarray]:
+    """``x``'s rows as bytes (see ``to_bytes``), or None when its values are not such.
+    Converted once per array ``x`` is a slice of (the runs of a session slice one)."""
+    root = x
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    width, row_bytes = x.shape[1], x.shape[1] * x.itemsize
+    if (root.dtype != np.float32 or not root.flags.c_contiguous or root.size % width
+            or x.strides != (row_bytes, x.itemsize)):
+        return None
+    entry = _byte_copies.get(id(root))
+    if entry is None or entry[0]() is not root:
+        readonly = root.reshape(-1, width).view()
+        readonly.flags.writeable = False
+        rows = np.empty(readonly.shape, np.uint8)
+        exact = _compiled["to_bytes"](readonly, rows)
+        rows.flags.writeable = False  # (the kernels take read-only data)
+        entry = (weakref.ref(root), rows if exact else None)
+        _byte_copies[id(root)] = entry
+        weakref.finalize(root, _byte_copies.pop, id(root), None)
+    rows = entry[1]
+    offset = x.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    if rows is None or offset % row_bytes:
+        return None
+    start = offset // row_bytes
+    return rows[start:start + len(x)]
 
 
 def _supported(optimizer) -> bool:
