@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from dense_studio.data import DATASETS
 from dense_studio.engine.spec import MAX_BATCH_SIZE, MAX_EPOCHS, OPTIMIZERS
 from dense_studio.ui.inside.strings import Retranslating
+from dense_studio.ui.live_text import LiveText
 from dense_studio.ui.messages import fill, format_count, format_duration  # (re-exported)
 from dense_studio.ui.names import name_widget
 from dense_studio.ui.settings import MAX_SEED
@@ -92,8 +93,7 @@ class TrainingPanel(Retranslating, QWidget):
         self.progressBar.setValue(0)
         self.progressBar.setTextVisible(True)
         self._progress_started = False
-        self.speedLabel = QLabel(" ")
-        self.speedLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speedLabel = LiveText(" ")  # (4 times a second: no new layout each time)
         self.decayCheck = QCheckBox()
         self.decayCheck.setChecked(True)
         self.messageLabel = QLabel()
