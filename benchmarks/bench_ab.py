@@ -27,6 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# (a baseline from before the fast path has nothing to prepare)
+PREPARE = ("import importlib.util\n"
+           "if importlib.util.find_spec('dense_studio.engine.fast'):\n"
+           "    from dense_studio.engine import fast; fast.prepare_fast_path()\n")
+
+
 def unpack(revision: str, folder: Path) -> Path:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision],
                              check=True, capture_output=True).stdout
@@ -81,8 +87,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_ab_") as temp:
         trees = {"before": unpack(args.baseline, Path(temp)), "after": ROOT}
         for tree in trees.values():
-            subprocess.run([sys.executable, "-c", "from dense_studio.engine import fast; "
-                            "fast.prepare_fast_path()"], cwd=tree, check=True,
+            subprocess.run([sys.executable, "-c", PREPARE], cwd=tree, check=True,
                            env=dict(os.environ, PYTHONPATH=str(tree)))
         print(f"load average at start: {os.getloadavg()}", flush=True)
         results = {name: [] for name in trees}

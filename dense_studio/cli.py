@@ -352,9 +352,10 @@ def _run_train(args: argparse.Namespace) -> int:
     out = _Output(json_mode=args.json)
 
     from dense_studio.data import load_dataset
-    from dense_studio.engine import TrainingControl
+    from dense_studio.engine import TrainingControl, fast
     from dense_studio.engine.run import prepare_run
 
+    fast.preload()  # the kernels load while the data are read
     dataset = load_dataset(config.dataset)
     if output is not None:  # before the model is even built: it may be too big to save
         output.check_savable(config, dataset)

@@ -612,6 +612,17 @@ def _compile(progress, total) -> dict:
     return compiled
 
 
+def preload() -> bool:
+    """Start loading the cached kernels in a thread now, when the cache holds them (the
+    command line before it reads the data, the window once it is on screen): a run then
+    finds them ready, or waits only for the rest. True when a thread was started."""
+    if not enabled() or _compiled is not None or _failure is not None or not kernels_cached():
+        return False
+    threading.Thread(target=prepare_fast_path, name="dense-studio-fast-path",
+                     daemon=True).start()
+    return True
+
+
 def is_prepared() -> bool:
     return _compiled is not None
 

@@ -217,6 +217,17 @@ def test_a_fresh_cache_compiles_in_the_background_then_loads(tmp_path):
     assert not list(package.rglob("*.nbi")) and not list(package.rglob("*.nbc"))
     second = run_python(program, env).split()
     assert second == ["True", "True"]
+    # The command line starts loading them before it reads the data; a run waits for it.
+    preloaded = run_python("""
+        import threading
+        from dense_studio.engine import Sequential, Flatten, Dense, fast
+        started = fast.preload()
+        loading = 'dense-studio-fast-path' in [t.name for t in threading.enumerate()]
+        model = Sequential([Flatten(input_shape=(4,)), Dense(8, 'relu'), Dense(2, 'softmax')])
+        model.build(); model.compile('adam')
+        print(started, loading, fast.use_for_training(model), fast.preload())
+    """, env).split()
+    assert preloaded == ["True", "True", "True", "False"]
 
 
 def test_read_only_training_data_train_on_the_fast_path(prepared, monkeypatch):

@@ -10,7 +10,6 @@ The panel's progress and the status lines are drawn from the session's run event
 
 from __future__ import annotations
 
-import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -162,8 +161,7 @@ class TrainingController(QObject):
         if not fast.enabled() or fast.is_prepared():
             return
         if fast.kernels_cached():
-            threading.Thread(target=fast.prepare_fast_path, name="dense-studio-fast-path",
-                             daemon=True).start()
+            fast.preload()
         else:
             QTimer.singleShot(delay_ms, self, _compile_fast_path_in_background)
 
