@@ -52,7 +52,7 @@ __all__ = ["TrainingCurves", "Overlay", "RUN_COLORS", "robust_range"]
 TRAIN_COLOR = QColor(palette.TRAIN)
 VALIDATION_COLOR = QColor(palette.VALIDATION)
 RUN_COLORS = palette.RUN_COLORS
-REFRESH_MS = 300  # one plot per tick, in turn: each plot is redrawn 1.7 times a second
+REFRESH_MS = 500  # one plot per tick, in turn: each plot is redrawn once a second
 LAST_PLOT_DELAY_MS = 40  # at a run's end, the accuracy plot after the loss plot
 EMPTY_Y = {"loss": (0.0, 2.5), "accuracy": (0.0, 100.0)}
 #: A loss value more than this many interquartile ranges above the 3rd quartile is a

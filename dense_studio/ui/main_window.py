@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
     arguments exist for tests and benchmarks only: ``settings`` (a QSettings to use instead
     of the user's), ``train_limit`` (train on the first N training images only),
     ``blas_threads`` (BLAS threads while training; None leaves BLAS alone) and
-    ``progress_rate`` (batch progress signals per second).
+    ``progress_rate`` (batch progress signals per second; None: the training worker's).
     """
 
     datasetLoaded = Signal(str)
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, parent: QWidget | None = None, *, settings: QSettings | None = None,
                  train_limit: int | None = None, blas_threads: int | None = 1,
-                 progress_rate: float = 10.0) -> None:
+                 progress_rate: float | None = None) -> None:
         super().__init__(parent)
         self._settings = settings if settings is not None else open_settings()
         self.session = Session(**WindowSettings.session_values(self._settings),

@@ -57,9 +57,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Signals per second for batch progress. Each one costs the GUI thread about a millisecond
-#: of Python (GIL) time that training waits for; 10 a second look smooth and keep the
-#: window's training speed within 10 % of the bare engine's (benchmarks/bench_gui.py).
-DEFAULT_MAX_RATE = 10.0
+#: of Python (GIL) time that training waits for, and redraws the bar; once the fast path
+#: made an epoch half a second, 10 a second kept the window at 0.86 of the bare engine's
+#: speed, 5 a second (with the curves' slower redraw) at 0.92 (benchmarks/bench_gui.py).
+DEFAULT_MAX_RATE = 5.0
 
 #: Python's GIL switch interval while a run trains (its default is 5 ms). A training step
 #: hands the GIL back at each of its matrix products and compiled kernels (they run without

@@ -34,7 +34,7 @@ class TrainingController(QObject):
     ended = Signal(str)
 
     def __init__(self, session, panel, notices, *, dataset_title, blas_threads: int | None = 1,
-                 progress_rate: float = 10.0, parent: QObject | None = None) -> None:
+                 progress_rate: float | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session, self._panel, self._notices = session, panel, notices
         self._dataset_title = dataset_title
@@ -92,8 +92,8 @@ class TrainingController(QObject):
             return False
         from dense_studio.ui.training_worker import TrainingWorker  # superqt: load on demand
 
-        worker = TrainingWorker(record, max_rate=self._progress_rate,
-                                blas_threads=self._blas_threads, parent=self)
+        rate = {} if self._progress_rate is None else {"max_rate": self._progress_rate}
+        worker = TrainingWorker(record, blas_threads=self._blas_threads, parent=self, **rate)
         worker.progress.connect(self._on_progress)
         worker.preparing.connect(self._on_preparing)
         worker.epochEnded.connect(self._on_epoch)
