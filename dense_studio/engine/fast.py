@@ -247,15 +247,19 @@ def add_scaled(target, source, factor):
         target[i] += source[i] * factor32
 
 
+def _array(dtype: str, dims: int, readonly: bool = False):
+    """numba's type of a C-contiguous array (``dtype`` a numba type's name)."""
+    from numba.core import types
+
+    return types.Array(getattr(types, dtype), dims, "C", readonly=readonly)
+
+
 def _gather_signature():
     """(The training data are often read-only arrays: ``gatherer`` passes read-only views.)"""
     from numba.core import types
 
-    def array(dtype, dims, readonly=False):
-        return types.Array(dtype, dims, "C", readonly=readonly)
-
-    return types.void(array(types.float32, 2, True), array(types.int64, 1, True),
-                      array(types.int64, 1), array(types.float32, 2), array(types.int64, 1))
+    return types.void(_array("float32", 2, True), _array("int64", 1, True),
+                      _array("int64", 1), _array("float32", 2), _array("int64", 1))
 
 
 @_kernel(_gather_signature)
@@ -271,13 +275,9 @@ def gather(x, y, indices, out_x, out_y):
 def _bytes_signatures():
     from numba.core import types
 
-    def array(dtype, dims, readonly=False):
-        return types.Array(dtype, dims, "C", readonly=readonly)
-
-    return (types.boolean(array(types.float32, 2, True), array(types.uint8, 2)),
-            types.void(array(types.uint8, 2, True), array(types.int64, 1, True),
-                       array(types.int64, 1, True), array(types.float32, 2),
-                       array(types.int64, 1)))
+    return (types.boolean(_array("float32", 2, True), _array("uint8", 2)),
+            types.void(_array("uint8", 2, True), _array("int64", 1, True),
+                       _array("int64", 1, True), _array("float32", 2), _array("int64", 1)))
 
 
 @_kernel(lambda: _bytes_signatures()[0])
@@ -668,7 +668,8 @@ def gatherer(x: np.ndarray, y: np.ndarray) -> Optional[Callable]:
     return lambda indices, out_x, out_y: kernel(x, y, indices, out_x, out_y)
 
 
-# The data arrays seen, as bytes: id(array) -> (weak reference to it, its bytes or None).
+# The data arrays seen, as bytes: id(array) -> its rows as bytes, or None (not bytes). An
+# entry goes with its array (weakref.finalize), before its id can be another's.
 _byte_copies: dict = {}
 
 
@@ -682,17 +683,15 @@ def _rows_as_bytes(x: np.ndarray) -> Optional[np.ndarray]:
     if (root.dtype != np.float32 or not root.flags.c_contiguous or root.size % width
             or x.strides != (row_bytes, x.itemsize)):
         return None
-    entry = _byte_copies.get(id(root))
-    if entry is None or entry[0]() is not root:
+    if id(root) not in _byte_copies:
         readonly = root.reshape(-1, width).view()
         readonly.flags.writeable = False
         rows = np.empty(readonly.shape, np.uint8)
         exact = _compiled["to_bytes"](readonly, rows)
         rows.flags.writeable = False  # (the kernels take read-only data)
-        entry = (weakref.ref(root), rows if exact else None)
-        _byte_copies[id(root)] = entry
+        _byte_copies[id(root)] = rows if exact else None
         weakref.finalize(root, _byte_copies.pop, id(root), None)
-    rows = entry[1]
+    rows = _byte_copies[id(root)]
     offset = x.__array_interface__["data"][0] - root.__array_interface__["data"][0]
     if rows is None or offset % row_bytes:
         return None

@@ -44,6 +44,7 @@ from dense_studio.ui import palette
 from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
+from dense_studio.ui.timers import single_shot
 
 __all__ = ["TrainingCurves", "Overlay", "RUN_COLORS", "robust_range"]
 
@@ -303,10 +304,8 @@ class TrainingCurves(Retranslating, QWidget):
         self._timer.timeout.connect(self._tick)
         # At a run's end the accuracy plot is drawn a moment after the loss plot, in a pass
         # of its own: the end redraws much of the window, and both plots as well stalled it.
-        self._last_plot = QTimer(self)
-        self._last_plot.setSingleShot(True)
-        self._last_plot.setInterval(LAST_PLOT_DELAY_MS)
-        self._last_plot.timeout.connect(lambda: self._draw_left("accuracy"))
+        self._last_plot = single_shot(self, LAST_PLOT_DELAY_MS,
+                                      lambda: self._draw_left("accuracy"))
         self.retranslate()
         self._fit_ranges()
 

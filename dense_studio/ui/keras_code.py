@@ -10,7 +10,7 @@ pause), and Copy puts it on the clipboard.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout,
                                QWidget)
@@ -19,6 +19,7 @@ from dense_studio.errors import DenseStudioError
 from dense_studio.files.keras_export import render_training_script
 from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.names import name_widget
+from dense_studio.ui.timers import single_shot
 
 __all__ = ["KerasCodePanel", "KerasCode"]
 
@@ -78,10 +79,7 @@ class KerasCode(QObject):
     def __init__(self, session, panel: KerasCodePanel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session, self._panel = session, panel
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(UPDATE_PAUSE_MS)
-        self._timer.timeout.connect(self.update)
+        self._timer = single_shot(self, UPDATE_PAUSE_MS, self.update)
         for name in ("layers", "settings", "dataset_name", "dataset"):
             session.events[name].connect(lambda _event: self._timer.start())
         self.update()

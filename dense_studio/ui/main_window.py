@@ -58,6 +58,7 @@ from dense_studio.ui.prediction import PredictionController
 from dense_studio.ui.run_curves import RunCurves
 from dense_studio.ui.runs import ExperimentsController
 from dense_studio.ui.settings import open_settings, read_setting, write_setting
+from dense_studio.ui.timers import single_shot
 from dense_studio.ui.training_panel import TrainingPanel
 from dense_studio.ui.view_menu import ViewMenu
 from dense_studio.ui.window_settings import WindowSettings
@@ -166,10 +167,7 @@ class MainWindow(QMainWindow):
         panel.trainClicked.connect(self.train_clicked)
         panel.stopClicked.connect(self.stop_training)
         panel.resetClicked.connect(self.reset_weights)
-        self._layers_debouncer = QTimer(self)
-        self._layers_debouncer.setSingleShot(True)
-        self._layers_debouncer.setInterval(LAYER_EDIT_PAUSE_MS)
-        self._layers_debouncer.timeout.connect(self._apply_layer_edit)
+        self._layers_debouncer = single_shot(self, LAYER_EDIT_PAUSE_MS, self._apply_layer_edit)
         events.layers.connect(lambda _event: self._layers_debouncer.start())
         events.settings.connect(lambda _event: self._show_training_settings())
         events.dataset.connect(self._dataset_changed)

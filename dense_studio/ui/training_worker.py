@@ -243,17 +243,19 @@ class TrainingWorker(QObject):
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(self, run, *, max_rate: float = DEFAULT_MAX_RATE,
+    def __init__(self, run, *, max_rate: float | None = None,
                  blas_threads: int | None = 1, parent: QObject | None = None) -> None:
         """Train ``run``: a session's ``RunRecord`` (recording as it trains) or an engine
-        ``Run`` from ``prepare_run``, with its config's epochs, batch size and seed."""
+        ``Run`` from ``prepare_run``, with its config's epochs, batch size and seed;
+        ``max_rate`` progress signals a second at most (None: ``DEFAULT_MAX_RATE``)."""
         super().__init__(parent)
         self.control = TrainingControl()
         self._ended = False
         model = run.run.model if isinstance(run, RunRecord) else run.model
         # BLAS is limited here, around the whole loop (see _blas_limit), not by the engine.
         events = run.train(self.control, blas_threads=None)
-        self._runner = _Runner(throttled_training, events, model, max_rate=max_rate,
+        rate = DEFAULT_MAX_RATE if max_rate is None else max_rate
+        self._runner = _Runner(throttled_training, events, model, max_rate=rate,
                                blas_threads=blas_threads)
         self._runner.yielded.connect(self._dispatch)
         self._runner.errored.connect(self._on_errored)

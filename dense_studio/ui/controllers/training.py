@@ -92,8 +92,8 @@ class TrainingController(QObject):
             return False
         from dense_studio.ui.training_worker import TrainingWorker  # superqt: load on demand
 
-        rate = {} if self._progress_rate is None else {"max_rate": self._progress_rate}
-        worker = TrainingWorker(record, blas_threads=self._blas_threads, parent=self, **rate)
+        worker = TrainingWorker(record, max_rate=self._progress_rate,
+                                blas_threads=self._blas_threads, parent=self)
         worker.progress.connect(self._on_progress)
         worker.preparing.connect(self._on_preparing)
         worker.epochEnded.connect(self._on_epoch)

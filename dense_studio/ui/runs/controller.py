@@ -34,6 +34,7 @@ from dense_studio.ui.runs.overlay import overlay_arrays
 from dense_studio.ui.runs.table import RunRow, RunsView
 from dense_studio.ui.runs.texts import (epochs_text, network_text, run_label, status_text,
                                         stopped_text)
+from dense_studio.ui.timers import single_shot
 from dense_studio.ui.training_panel import format_duration
 
 __all__ = ["ExperimentsController", "MAX_OVERLAYS"]
@@ -69,10 +70,7 @@ class ExperimentsController(QObject):
         self._evaluator = TestEvaluator(self)
         self._evaluator.ready.connect(self._test_ready)
         self._to_test: list = []
-        self._test_timer = QTimer(self)
-        self._test_timer.setSingleShot(True)
-        self._test_timer.setInterval(REFRESH_DELAY_MS)
-        self._test_timer.timeout.connect(self._start_tests)
+        self._test_timer = single_shot(self, REFRESH_DELAY_MS, self._start_tests)
         window.curveFeed.describe = self.label
 
         view = self.view
@@ -88,10 +86,7 @@ class ExperimentsController(QObject):
         # A change of the history is shown in a pass of its own, a moment later: a run's
         # end already redraws the curves and panels in its pass, and both at once stalled
         # the window past 50 ms (several changes in a row are shown once).
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer = single_shot(self, REFRESH_DELAY_MS, self.refresh)
         events.runs.connect(lambda _event: self._refresh_timer.start())
         events.dataset_name.connect(lambda _event: self._dataset_switched())
         events.dataset.connect(self._dataset_loaded)
