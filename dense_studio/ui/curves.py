@@ -44,6 +44,7 @@ from dense_studio.ui import palette
 from dense_studio.ui.inside.strings import Retranslating
 from dense_studio.ui.messages import fill
 from dense_studio.ui.names import name_widget
+from dense_studio.ui.steady_axis import hold_label_room
 from dense_studio.ui.timers import single_shot
 
 __all__ = ["TrainingCurves", "Overlay", "RUN_COLORS", "robust_range"]
@@ -258,6 +259,7 @@ class TrainingCurves(Retranslating, QWidget):
                 ax.setPen(pg.mkPen(foreground))
                 ax.setTextPen(pg.mkPen(foreground))
                 ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            hold_label_room(widget.getPlotItem().getAxis("left"))
             # The best epoch's label where the curves usually are not: loss falls, so high
             # up; accuracy rises, so low down.
             self._plots[metric] = _MetricPlot(widget, 0.92 if metric == "loss" else 0.08)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import QApplication, QLayout
 
 from dense_studio.ui.settings import SETTINGS, read_setting, write_setting
+from dense_studio.ui.steady_axis import hold_label_room, is_steady
 
 __all__ = ["Zoom", "ZOOM_STEPS", "scale_plot"]
 
@@ -34,6 +35,8 @@ def scale_plot(plot: pg.PlotWidget, font: QFont, factor: float) -> None:
         axis = item.getAxis(name)
         axis.setStyle(tickFont=font)
         axis.label.setFont(font)
+        if is_steady(axis):
+            hold_label_room(axis)  # room for labels in the new font, from scratch
         axis.picture = None  # pyqtgraph redraws the ticks with the new font
         axis.update()
     legend = item.legend

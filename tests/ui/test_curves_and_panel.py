@@ -141,3 +141,25 @@ def test_panel_settings_round_trip(qtbot):
     assert panel.settings() == {"dataset": "fashion_mnist", **values}
     assert panel.set_dataset("mnist") and panel.dataset() == "mnist"
     assert not panel.set_dataset("imagenet")
+
+
+def test_new_tick_labels_do_not_change_the_loss_axis_width(qtbot, curves):
+    """Labels from "2" to "0.315" keep the axis as wide as it was (a wider axis re-laid the
+    plot out and redrew it twice while training); only a wider label widens it."""
+    axis = curves.lossPlot.getPlotItem().getAxis("left")
+
+    def width_for(high, low):
+        curves.clear()
+        curves.start_run(0, 1)
+        x = np.linspace(0.02, 1.0, 50)
+        curves.add_points(np.column_stack([x, np.linspace(high, low, 50), np.full(50, 0.9)]))
+        curves.refresh()
+        assert axis.range[0] <= low and high <= axis.range[1]
+        for _ in range(2):  # pyqtgraph measures the labels while painting them, then lays out
+            curves.lossPlot.grab()
+            qtbot.wait(1)
+        return axis.width()
+
+    widths = [width_for(2.3, 0.5), width_for(0.34, 0.31), width_for(1.1, 0.9)]
+    assert widths[0] == widths[1] == widths[2]
+    assert width_for(125000.0, 90000.0) > widths[0]  # a diverged run's loss gets its room

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from dense_studio.ui.help.strings import fill, tr
 from dense_studio.ui.i18n import current_language
+from dense_studio.ui.timers import single_shot
 
 __all__ = ["GuideStep", "FirstRunGuide", "FIRST_RUN_STEPS", "NO_GUIDE_ENV", "guide_disabled"]
 
@@ -172,6 +173,11 @@ class FirstRunGuide(QFrame):
         self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
         self._escape.setEnabled(False)
         self._escape.activated.connect(self.skip)
+        # The window's and the target's geometry events come in bursts (a relayout sends
+        # several, and while a run trains the window relayouts now and then): one placement
+        # per burst, from the event loop, and none when nothing it depends on moved.
+        self._placed: tuple | None = None
+        self._place_soon = single_shot(self, 0, self._follow_geometry)
         window.installEventFilter(self)
         self.hide()
 
@@ -259,6 +265,7 @@ class FirstRunGuide(QFrame):
         self.backButton.setToolTip(tr("Show the previous step", lang))
         self.nextButton.setToolTip(tr("Show the next step", lang))
         self.skipButton.setToolTip(tr("Close the guide (Esc); Help → Show guide brings it back", lang))
+        self._placed = None
         self._place()
         self.show()
         self.raise_()
@@ -282,10 +289,21 @@ class FirstRunGuide(QFrame):
         top_left = target.mapTo(self._window, QPoint(0, 0))
         return QRect(top_left, target.size())
 
+    def _geometry(self) -> tuple:
+        """What the card's place depends on, cheaply: the target's rectangle and
+        visibility, the window's size, the card's own size."""
+        return (self.target_rect(), self._target.isVisible(), self._window.size(),
+                self.sizeHint())
+
+    def _follow_geometry(self) -> None:
+        if self._target is not None and self._geometry() != self._placed:
+            self._place()
+
     def _place(self) -> None:
         if self._target is None:
             return
         self.adjustSize()
+        self._placed = self._geometry()
         area = self._window.rect()
         if self._target.isVisible():
             around = self.target_rect().adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
@@ -311,28 +329,34 @@ class FirstRunGuide(QFrame):
         ]
         fitting = [point for point in candidates if area.contains(QRect(point, self.size()))]
         if fitting:  # the first of those that hides the least of the other controls
-            return min(fitting, key=lambda point: self._controls_hidden(QRect(point, self.size())))
+            controls = self._control_rects()
+            return min(fitting, key=lambda point: _covered(QRect(point, self.size()), controls))
         inside = around.intersected(area).adjusted(0, 0, -_GAP - _MARGIN, -_GAP - _MARGIN)
         x = min(max(0, inside.right() - w), max(0, area.width() - w))
         y = min(max(0, inside.bottom() - h), max(0, area.height() - h))
         return QPoint(x, y)
 
-    def _controls_hidden(self, card: QRect) -> int:
-        """The area of the window's visible controls (buttons, fields) that ``card`` covers:
-        beside Start training, the card must not hide Stop."""
-        hidden = 0
-        for widget in self._window.findChildren(QWidget):
-            if (isinstance(widget, _CONTROLS) and widget.isVisible() and widget is not self._target
-                    and not self.isAncestorOf(widget)):
-                rect = QRect(widget.mapTo(self._window, QPoint(0, 0)), widget.size())
-                overlap = rect.intersected(card)
-                hidden += max(0, overlap.width()) * max(0, overlap.height())
-        return hidden
+    def _control_rects(self) -> list[QRect]:
+        """The window's visible controls (buttons, fields) other than the target, in the
+        window's coordinates: beside Start training, the card must not hide Stop."""
+        return [QRect(widget.mapTo(self._window, QPoint(0, 0)), widget.size())
+                for widget in self._window.findChildren(QWidget)
+                if isinstance(widget, _CONTROLS) and widget.isVisible()
+                and widget is not self._target and not self.isAncestorOf(widget)]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if self.is_active() and event.type() in (
             QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show, QEvent.Type.Hide,
             QEvent.Type.LayoutRequest,
         ):
-            self._place()
+            self._place_soon.start()
         return False
+
+
+def _covered(card: QRect, controls: list[QRect]) -> int:
+    """The area of ``controls`` that ``card`` covers."""
+    covered = 0
+    for rect in controls:
+        overlap = rect.intersected(card)
+        covered += max(0, overlap.width()) * max(0, overlap.height())
+    return covered

@@ -176,6 +176,30 @@ def test_it_follows_the_window_when_it_is_resized(window, qtbot):
     assert guide.highlight.geometry().contains(QRect(target.mapTo(window, QPoint(0, 0)), target.size()))
 
 
+def test_a_burst_of_geometry_events_places_the_card_once_and_a_still_one_not_at_all(
+        window, qtbot, monkeypatch):
+    """A relayout sends the window several events; while a run trains the window relayouts
+    now and then with the target where it was. Placing the card walks the whole window."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    guide, _seen, _results = make_guide(window)
+    guide.start()
+    placed = []
+    original = guide._place
+    monkeypatch.setattr(guide, "_place", lambda: (placed.append(1), original()))
+    for _ in range(5):
+        QCoreApplication.postEvent(window, QEvent(QEvent.Type.LayoutRequest))
+    qtbot.wait(50)
+    assert placed == []  # nothing moved
+    before = guide.highlight.geometry()
+    window.resize(1000, 640)
+    for _ in range(5):
+        QCoreApplication.postEvent(window, QEvent(QEvent.Type.LayoutRequest))
+    qtbot.waitUntil(lambda: guide.highlight.geometry() != before, timeout=2000)
+    qtbot.wait(50)
+    assert placed == [1]
+
+
 def test_the_card_does_not_hide_the_controls_beside_its_target(qtbot, monkeypatch):
     """Start training has Stop to its right: the card goes below instead, where there is
     nothing to press."""
