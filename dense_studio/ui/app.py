@@ -8,10 +8,14 @@ QSettings and the window manager), its icon and installs the translation chosen 
 With ``DENSE_STUDIO_REPORT_SHOWN=1`` the window prints ``dense-studio: shown <unix time>``
 on stderr once its first frame is on screen; ``benchmarks/bench_gui.py`` uses that to time
 the launch from the outside.
+
+``freeze_startup_objects()`` takes what start-up made (modules, classes, the window's widgets)
+out of Python's cyclic garbage collector, once per process, after the first frame.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 
@@ -23,11 +27,13 @@ from dense_studio.ui.color_scheme import follow_system
 from dense_studio.ui.help.identity import apply_app_identity
 from dense_studio.ui.settings import ORGANIZATION, open_settings, read_setting
 
-__all__ = ["prepare_application", "choose_language", "FirstFrame", "REPORT_SHOWN_ENV"]
+__all__ = ["prepare_application", "choose_language", "FirstFrame", "REPORT_SHOWN_ENV",
+           "freeze_startup_objects"]
 
 REPORT_SHOWN_ENV = "DENSE_STUDIO_REPORT_SHOWN"
 LANGUAGE_ENV = i18n.LANGUAGE_ENV
 _prepared: set[int] = set()
+_frozen = False
 
 
 def choose_language() -> str:
@@ -85,3 +91,16 @@ class FirstFrame(QObject):
         if self._report:
             print(f"dense-studio: shown {time.time():.6f}", file=sys.stderr, flush=True)
         self.shown.emit()
+
+
+def freeze_startup_objects() -> bool:
+    """``gc.freeze()``, the first time only (True then). The collector's first full pass
+    through everything start-up made took about 100 ms, holding the GIL, a moment into the
+    first run: the window stalled and training waited. Those objects live as long as the
+    process; frozen, they are never scanned again (reference counting still frees them)."""
+    global _frozen
+    if _frozen:
+        return False
+    _frozen = True
+    gc.freeze()
+    return True

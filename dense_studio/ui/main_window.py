@@ -32,7 +32,7 @@ from dense_studio.engine.spec import format_layers
 from dense_studio.errors import DenseStudioError
 from dense_studio.files.session_file import read_session
 from dense_studio.session import Session
-from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame
+from dense_studio.ui.app import REPORT_SHOWN_ENV, FirstFrame, freeze_startup_objects
 from dense_studio.ui.background import Busy
 from dense_studio.ui.controllers.autosave import Autosave
 from dense_studio.ui.controllers.canvas import CanvasController
@@ -449,6 +449,7 @@ class MainWindow(QMainWindow):
         """The window is on screen: now load the dataset (once), and on the very first
         start show the guide."""
         if not self._closing:
+            freeze_startup_objects()
             self.datasets.start()
             self.training.compile_fast_path_later()
             if (self.isVisible() and not self._guide_offered
