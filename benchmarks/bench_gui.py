@@ -15,8 +15,8 @@ ratios measured together):
 * training throughput in the window vs. the headless engine (same model, data, seed; the
   engine's own samples/elapsed): target ≥ 90 %. Measured twice: in the probed run above
   (``throughput_ratio``) and in a run of its own without the probe, whose 200 wake-ups a
-  second the window itself does not have (``unprobed_throughput_ratio``; the order is
-  headless, probed, unprobed in every repeat). On Linux also where the training thread's
+  second the window itself does not have (``unprobed_throughput_ratio``: that run and
+  the headless one come side by side, in turn first; the probed run follows them). On Linux also where the training thread's
   time went (``worker_on_cpu_share``, ``worker_run_queue_share``: waiting for a CPU the
   machine's other processes hold, ``worker_asleep_share``: waiting for the GIL), and
   ``cpu_throughput_ratio``: the headless run's CPU seconds over the window's training
@@ -565,9 +565,18 @@ def main() -> int:
             blas = None if setting == "default" else int(setting)
             for draw in (False, True):
                 runs = []
-                for _ in range(args.repeats):  # alternate: the machine's load drifts
+                for repeat in range(args.repeats):  # alternate: the machine's load drifts
                     times = ThreadTimes()
+
+                    def unprobed():  # the same, without the probe (see run_window)
+                        return run_window(app, "fashion_mnist", args.epochs, blas, False,
+                                          probe=False)
+
+                    # The unprobed run and the headless one side by side, in turn first.
+                    quiet = unprobed() if not draw and repeat % 2 else None
                     headless = headless_throughput(dataset, args.epochs, blas, times)
+                    if not draw and quiet is None:
+                        quiet = unprobed()
                     run = run_window(app, "fashion_mnist", args.epochs, blas, draw)
                     run["headless_samples_per_s"] = headless
                     run["throughput_ratio"] = run["window_samples_per_s"] / headless
@@ -578,9 +587,7 @@ def main() -> int:
                         # training thread needed (the GUI's share of the GIL, caches),
                         # with the machine's other load (its run queue) left out.
                         run["cpu_throughput_ratio"] = times.on_cpu_s / run["worker_on_cpu_s"]
-                    if not draw:  # the same, without the probe (see run_window)
-                        quiet = run_window(app, "fashion_mnist", args.epochs, blas, False,
-                                           probe=False)
+                    if quiet is not None:
                         run["unprobed_throughput_ratio"] = (quiet["window_samples_per_s"]
                                                             / headless)
                         run["unprobed_worker_asleep_share"] = quiet.get(

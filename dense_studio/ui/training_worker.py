@@ -7,9 +7,9 @@ model). Sending each of those across threads would flood the GUI event loop, so
 :class:`TrainingWorker` runs it in a superqt ``GeneratorWorker`` (a QThreadPool thread) and
 thins it on the worker side:
 
-* batch progress is forwarded at most ``max_rate`` times a second (10 by default), always
-  with the *latest* batch, and the last batch of every epoch is always delivered; the
-  curves read the batches in between from the record (``record.batches``);
+* batch progress is forwarded at most ``max_rate`` times a second (``DEFAULT_MAX_RATE``
+  by default), always with the *latest* batch, and the last batch of every epoch is always
+  delivered; the curves read the batches in between from the record (``record.batches``);
 * every ``EpochEnd`` and the final ``TrainingEnd`` are always delivered, each epoch with a
   *copy* of the weights taken in the worker between two batches. The session predicts with
   that snapshot, so drawing never reads weights the worker is halfway through updating;
