@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.training.stateChanged.connect(self._update_state)
         self.busy.changed.connect(lambda _busy: self._update_state())
         self.training.ended.connect(self.trainingEnded)
+        self.training.started.connect(lambda: self.guide.target_done("trainButton"))
         self.languageGroup.triggered.connect(self._language_chosen)
 
     # ================================================================ state

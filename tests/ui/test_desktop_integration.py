@@ -191,6 +191,17 @@ def test_the_guide_shows_on_the_first_start_only(qtbot, settings, guide_allowed)
     assert again.guide.is_active() and again.guide.current_index() == 0
 
 
+def test_starting_training_takes_the_guide_on_to_the_curves(qtbot, settings, guide_allowed):
+    """However it is started (the button, the menu, its shortcut), a run under way is the
+    first step done; its card would otherwise sit on Stop at 1024×768."""
+    window = make_window(qtbot, settings)
+    assert window.guide.current_target() is window.trainButton
+    window.menus.trainAction.trigger()
+    qtbot.waitUntil(lambda: window.guide.current_index() == 1, timeout=3000)
+    assert window.guide.current_target().objectName() == "curvesGroup"
+    qtbot.waitUntil(lambda: not window.is_training, timeout=30000)
+
+
 def test_a_teacher_can_turn_the_guide_off(qtbot, settings, guide_allowed):
     write_setting(settings, "guide_disabled", True)
     window = make_window(qtbot, settings)

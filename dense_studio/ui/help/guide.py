@@ -2,7 +2,8 @@
 
 Not modal: a frame is drawn around the target widget (it lets the mouse through) and a small
 card beside it says what to do, with Back / Next / Skip guide; Esc skips. The window stays
-usable throughout, so a student can press Start while the guide points at it.
+usable throughout, so a student can press Start while the guide points at it; the window
+then says the step is done (``target_done``) and the guide goes on to the curves.
 
 It stays away when asked: ``DENSE_STUDIO_NO_GUIDE=1`` (a teacher's lab image) or
 ``disabled=True`` (a setting) stop the automatic first-run start, and ``should_show()`` returning
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -223,6 +225,14 @@ class FirstRunGuide(QFrame):
         if self.is_active():
             self._close(completed=False)
 
+    def target_done(self, name: str) -> None:
+        """What the step pointing at ``name`` asks for was done (the window says so:
+        training started): if that step is showing, go on to the next one, from the event
+        loop. The card beside Start training would only hide Stop once training runs."""
+        if self.is_active() and self._target is not None and self._target.objectName() == name:
+            index = self._index
+            QTimer.singleShot(0, self, lambda: self._index == index and self.next())
+
     def withdraw(self) -> None:
         """Hide without counting as seen (a lesson or presenter mode just began)."""
         if self.is_active():
@@ -248,10 +258,10 @@ class FirstRunGuide(QFrame):
         if not self._should_show():
             self.withdraw()
             return
-        if self._target is not None:
-            self._target.removeEventFilter(self)
+        self._let_go_of_target()
         self._index = index
         step, self._target = self._steps[index]
+        _bring_forward(self._target)
         self._target.installEventFilter(self)
         lang = self.language
         self.stepLabel.setText(fill(tr("Step %1 of %2", lang), index + 1, len(self._steps)))
@@ -270,9 +280,12 @@ class FirstRunGuide(QFrame):
         self.show()
         self.raise_()
 
-    def _close(self, completed: bool, seen: bool = True) -> None:
+    def _let_go_of_target(self) -> None:
         if self._target is not None:
             self._target.removeEventFilter(self)
+
+    def _close(self, completed: bool, seen: bool = True) -> None:
+        self._let_go_of_target()
         self._target = None
         self._index = -1
         self._escape.setEnabled(False)
@@ -360,3 +373,18 @@ def _covered(card: QRect, controls: list[QRect]) -> int:
         overlap = rect.intersected(card)
         covered += max(0, overlap.width()) * max(0, overlap.height())
     return covered
+
+
+def _bring_forward(widget: QWidget) -> None:
+    """Make current every tab that holds ``widget`` (a step's target in a tab behind, as
+    the curves are on a small screen while Start is pressed on the Network tab)."""
+    chain = []
+    while widget is not None:
+        chain.append(widget)
+        widget = widget.parentWidget()
+    for i, ancestor in enumerate(chain):
+        # A tab's page sits in the tab widget's own stack: page → stack → QTabWidget.
+        if isinstance(ancestor, QTabWidget) and i >= 2:
+            index = ancestor.indexOf(chain[i - 2])
+            if index >= 0 and ancestor.isTabEnabled(index):
+                ancestor.setCurrentIndex(index)

@@ -200,6 +200,51 @@ def test_a_burst_of_geometry_events_places_the_card_once_and_a_still_one_not_at_
     assert placed == [1]
 
 
+def test_a_step_done_moves_the_guide_on_and_only_that_step(window, qtbot):
+    """Training started while the card points at Start training: on to the curves (the
+    card would hide Stop on a small screen)."""
+    guide, _seen, _results = make_guide(window)
+    guide.start()
+    guide.target_done("drawCanvas")  # not the step showing
+    qtbot.wait(20)
+    assert guide.current_index() == 0
+    guide.target_done("trainButton")
+    qtbot.waitUntil(lambda: guide.current_index() == 1, timeout=2000)
+    guide.target_done("trainButton")  # that step is left: nothing more
+    qtbot.wait(20)
+    assert guide.current_index() == 1
+
+
+def test_a_target_in_a_tab_behind_is_brought_forward(qtbot, monkeypatch):
+    """On a small screen the curves are a tab beside Network · Training: the step that
+    points at them shows that tab."""
+    from PySide6.QtWidgets import QTabWidget
+
+    monkeypatch.delenv(NO_GUIDE_ENV, raising=False)
+    win = QMainWindow()
+    tabs = QTabWidget()
+    train = QPushButton("Start training")
+    train.setObjectName("trainButton")
+    tabs.addTab(train, "Network · Training")
+    curves = QGroupBox("Learning curves")
+    curves.setObjectName("curvesGroup")
+    page = QWidget()
+    QVBoxLayout(page).addWidget(curves)
+    tabs.addTab(page, "Learning curves")
+    win.setCentralWidget(tabs)
+    win.resize(900, 600)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    guide, _seen, _results = make_guide(win, steps=FIRST_RUN_STEPS[:2])
+    assert guide.start() and tabs.currentIndex() == 0
+    guide.next()
+    assert tabs.currentIndex() == 1 and curves.isVisible()
+    qtbot.waitUntil(lambda: guide.highlight.isVisible(), timeout=2000)
+    guide.back()  # the button's tab again
+    assert tabs.currentIndex() == 0
+
+
 def test_the_card_does_not_hide_the_controls_beside_its_target(qtbot, monkeypatch):
     """Start training has Stop to its right: the card goes below instead, where there is
     nothing to press."""
