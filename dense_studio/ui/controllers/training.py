@@ -10,7 +10,6 @@ The panel's progress and the status lines are drawn from the session's run event
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from dense_studio.errors import DenseStudioError
@@ -160,9 +159,7 @@ class TrainingController(QObject):
 
         if not fast.enabled() or fast.is_prepared():
             return
-        if fast.kernels_cached():
-            fast.preload()
-        else:
+        if not fast.preload():  # nothing in the cache to load (preload looked)
             QTimer.singleShot(delay_ms, self, _compile_fast_path_in_background)
 
     def _on_preparing(self, active: bool) -> None:
